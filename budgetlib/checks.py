@@ -1,0 +1,154 @@
+"""Findings: the published table's own defects, flagged and never "fixed".
+
+Checks
+    sum_mismatch          合计 vs its units, a unit vs its projects, 总计 vs 财政拨款+财政专户拨款+其他资金
+    amount_unparsed       an amount cell that is not a number
+    taxonomy_mismatch     a level-2 code that does not belong to its level-1 code, or a code/name pair
+                          that is not the framework's
+    indicator_unparsed    an item of the 绩效指标 cell that does not follow the pattern
+    value_unparsed        a target value that starts like a number but does not read as one, or is empty
+    period_annual_differ  实施周期指标值 and 年度指标值 differ
+    duplicate_indicator   the same indicator twice in one project
+    seq_gap               indicator numbers that do not run 1, 2, 3 …
+    missing_goal / missing_indicators   a project without 绩效目标 / 绩效指标
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, fmt
+from .model import Document, Finding, Row
+from .settings import ExtractSettings
+from .taxonomy import taxonomy_problems
+
+SEVERITY = {
+    "sum_mismatch": "error",
+    "amount_unparsed": "error",
+    "taxonomy_mismatch": "warning",
+    "indicator_unparsed": "warning",
+    "value_unparsed": "warning",
+    "duplicate_indicator": "warning",
+    "seq_gap": "warning",
+    "missing_goal": "warning",
+    "missing_indicators": "warning",
+    "period_annual_differ": "info",
+}
+
+
+class _Collector:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.out: list[Finding] = []
+
+    def add(self, check: str, row: Row, message: str, *, seq: int | None = None, field: str = "",
+            expected: str = "", actual: str = "") -> None:
+        self.out.append(Finding(
+            check=check, severity=SEVERITY[check], source=self.doc.source, page=row.page, unit=row.unit,
+            project=row.name if row.kind == "project" else "", seq=seq, message=message,
+            project_id=row.project_id, field=field, expected=expected, actual=actual))
+
+
+def _sum(rows: list[Row], field: str) -> Decimal:
+    return sum((r.amounts[field] or Decimal(0) for r in rows), Decimal(0))
+
+
+def _compare(c: _Collector, row: Row, parts: list[Row], what: str, tol: Decimal) -> None:
+    for f in AMOUNT_FIELDS:
+        printed = row.amounts[f] or Decimal(0)
+        added = _sum(parts, f)
+        if abs(printed - added) > tol:
+            c.add("sum_mismatch", row,
+                  f"{AMOUNT_LABELS[f]} of {row.name} is {fmt(row.amounts[f])} but its {what} add up to "
+                  f"{fmt(added)} (difference {printed - added:+,.2f})",
+                  field=f, expected=f"{added:.2f}", actual=f"{printed:.2f}")
+
+
+def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
+    rows = doc.rows
+    totals = [r for r in rows if r.kind == "total"]
+    units = [r for r in rows if r.kind == "unit"]
+    for unit in units:
+        members = [r for r in rows if r.kind == "project" and r.unit == unit.name and
+                   r.ordinal > unit.ordinal and not any(u.ordinal > unit.ordinal and u.ordinal < r.ordinal
+                                                        for u in units)]
+        _compare(c, unit, members, f"{len(members)} projects", tol)
+    for total in totals:
+        parts = units or [r for r in rows if r.kind == "project"]
+        _compare(c, total, parts, f"{len(parts)} {'units' if units else 'projects'}", tol)
+    for row in rows:
+        sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
+        if row.amounts["total"] is None or all(v is None for v in sources):
+            continue
+        added = sum((v or Decimal(0) for v in sources), Decimal(0))
+        if abs(row.amounts["total"] - added) > tol:
+            c.add("sum_mismatch", row,
+                  f"总计 of {row.name} is {fmt(row.amounts['total'])} but 财政拨款+财政专户拨款+其他资金 is "
+                  f"{fmt(added)} (difference {row.amounts['total'] - added:+,.2f})",
+                  field="total", expected=f"{added:.2f}", actual=f"{row.amounts['total']:.2f}")
+
+
+def _amount_cells(c: _Collector, doc: Document) -> None:
+    for row in doc.rows:
+        for f in AMOUNT_FIELDS:
+            if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts[f]):
+                c.add("amount_unparsed", row, f"{AMOUNT_LABELS[f]} of {row.name} is not a number: "
+                      f"{row.amount_texts[f]!r}", field=f, actual=row.amount_texts[f])
+
+
+def _norm(value: str | None) -> str:
+    return re.sub(r"\s+", "", value or "")
+
+
+def _indicators(c: _Collector, doc: Document) -> None:
+    for row in doc.projects:
+        if not row.goal:
+            c.add("missing_goal", row, f"{row.name} has no 绩效目标")
+        if not row.indicators:
+            c.add("missing_indicators", row, f"{row.name} has no 绩效指标")
+            continue
+        seen: dict[tuple, int | None] = {}
+        for n, ind in enumerate(row.indicators, start=1):
+            if ind.seq != n:
+                c.add("seq_gap", row, f"indicator {n} of {row.name} is numbered {ind.seq}", seq=ind.seq,
+                      expected=str(n), actual=str(ind.seq))
+            if not ind.parsed:
+                c.add("indicator_unparsed", row, f"indicator {ind.seq} of {row.name} does not follow "
+                      f"'N、code-level1；code-level2；name；实施周期指标值:…；年度指标值:…。': {ind.raw!r}",
+                      seq=ind.seq, actual=ind.raw)
+                continue
+            for problem in taxonomy_problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2):
+                c.add("taxonomy_mismatch", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name}: {problem}",
+                      seq=ind.seq, field="level2_code",
+                      actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}")
+            for label, value, parsed in (("实施周期指标值", ind.period_value, ind.period),
+                                         ("年度指标值", ind.annual_value, ind.annual)):
+                if parsed.kind == "unparsed":
+                    c.add("value_unparsed", row, f"{label} of indicator {ind.seq} ({ind.indicator}) of "
+                          f"{row.name} does not read as a value: {value!r}", seq=ind.seq,
+                          field="period_value" if label == "实施周期指标值" else "annual_value", actual=value or "")
+            if _norm(ind.period_value) != _norm(ind.annual_value):
+                c.add("period_annual_differ", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name}: "
+                      f"实施周期指标值 {ind.period_value!r} but 年度指标值 {ind.annual_value!r}", seq=ind.seq,
+                      field="annual_value", expected=ind.period_value or "", actual=ind.annual_value or "")
+            key = (ind.level1_code, ind.level2_code, _norm(ind.indicator))
+            if key in seen:
+                c.add("duplicate_indicator", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name} repeats "
+                      f"indicator {seen[key]}", seq=ind.seq, expected=str(seen[key]))
+            else:
+                seen[key] = ind.seq
+
+
+def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[Finding]:
+    """Every finding of one document, in table order per check."""
+    settings = settings or ExtractSettings()
+    c = _Collector(doc)
+    tol = Decimal(str(settings.amount_tolerance))
+    _amount_cells(c, doc)
+    _sums(c, doc, tol)
+    _indicators(c, doc)
+    return c.out
+
+
+__all__ = ["run_checks", "SEVERITY"]

@@ -1,0 +1,22 @@
+"""Every path the project uses, in one place (cookiecutter-data-science style).
+
+Notebooks and the command line import these instead of relying on the working directory.
+``BUDGETLIB_DATA_DIR`` / ``BUDGETLIB_REPORTS_DIR`` move the data and reports elsewhere
+(for example a scheduled run writing to a shared folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJ_ROOT: Path = Path(__file__).resolve().parents[1]
+DATA_DIR: Path = Path(os.environ.get("BUDGETLIB_DATA_DIR", PROJ_ROOT / "data"))
+RAW_DIR: Path = DATA_DIR / "raw"  # read-only input: the published PDFs
+PROCESSED_DIR: Path = DATA_DIR / "processed"
+REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", PROJ_ROOT / "reports"))
+NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
+RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"
+
+__all__ = ["PROJ_ROOT", "DATA_DIR", "RAW_DIR", "PROCESSED_DIR", "REPORTS_DIR", "NOTEBOOKS_DIR",
+           "RESOURCES_DIR"]

@@ -1,0 +1,86 @@
+"""Reading one PDF: a pure function of its bytes and settings (no global state), so batches can run
+it in a process pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from .checks import run_checks
+from .exceptions import NoTextLayerError, TableNotFoundError
+from .grid import PageTable, borderless_table, ruled_tables
+from .layouts import detect_layout, header_fields
+from .model import Document
+from .pdf import read_text
+from .settings import ExtractSettings
+from .stitch import stitch
+
+log = logging.getLogger("budgetlib.extract")
+
+_DEPT = re.compile(r"部门名称\s*[：:]\s*(.+?)(?:\s{2,}|\s*单位\s*[：:]|\r|\n|$)")
+_AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)")
+
+
+def _department(texts: list[str], pages: list[int]) -> tuple[str, str]:
+    dept, unit = "", ""
+    for p in pages:
+        text = texts[p - 1]
+        if not dept and (m := _DEPT.search(text)):
+            dept = m.group(1).strip()
+        if not unit and (m := _AMOUNT_UNIT.search(text)):
+            unit = m.group(1)
+    return dept, unit or "万元"
+
+
+def read_pdf(path: str | Path, settings: ExtractSettings | None = None, *, source: str | None = None) -> Document:
+    """Read the 项目支出绩效目标表 of one PDF.
+
+    Raises an ``InputError`` subclass (with a one-line reason) when the file cannot be read or holds
+    no such table.
+    """
+    settings = settings or ExtractSettings()
+    path = Path(path)
+    source = source or path.name
+    pdf = read_text(path)
+    if not any(t.strip() for t in pdf.texts):
+        if any(pdf.images):
+            raise NoTextLayerError(path)
+        raise TableNotFoundError(path, f"no text on any of its {pdf.n_pages} pages")
+    layout = detect_layout(pdf.texts)
+    if layout is None:
+        raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
+    pages = [i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)]
+    notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
+    ruled = ruled_tables(path, pages, settings)
+    tables: list[PageTable] = []
+    for page in pages:
+        page_tables = [t for t in ruled.get(page, []) if t.n_cols >= 4]
+        headed = [t for t in page_tables if any(len(header_fields(r, layout.columns)) >= 3 for r in t.cells[:6])]
+        if page_tables:
+            tables.extend(headed or page_tables)
+            continue
+        stream = borderless_table(path, page, settings)
+        if stream is not None:
+            notes.append(f"page {page}: no ruled table, read as borderless")
+            tables.append(stream)
+    raw, stitch_log = stitch(tables, layout, settings.row_gap)
+    notes.extend(stitch_log)
+    if not raw:
+        raise TableNotFoundError(path, f"pages {pages} mention it but hold no readable table rows")
+    department, amount_unit = _department(pdf.texts, pages)
+    rows, build_log = layout.build(raw, department)
+    notes.extend(build_log)
+    doc_key = pdf.sha256[:10]
+    for row in rows:
+        row.project_id = f"{doc_key}-{row.ordinal:03d}"
+    doc = Document(source=source, sha256=pdf.sha256, department=department, amount_unit=amount_unit,
+                   layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes)
+    doc.findings = run_checks(doc, settings)
+    for line in notes:
+        log.info("%s: %s", source, line)
+    return doc
+
+
+__all__ = ["read_pdf"]

@@ -1,0 +1,49 @@
+"""What a table layout declares: how to find it, its columns, and how its rows become records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..model import RawRow, Row
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    keywords: tuple[str, ...]  # any of these in a header cell names the column
+
+
+class Layout(Protocol):
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+
+    def page_may_hold(self, text: str) -> bool:
+        """Whether a page's text suggests the table (or its continuation) is on it."""
+
+    def build(self, raw: list[RawRow], department: str) -> tuple[list[Row], list[str]]:
+        """Rows as records (合计, units, projects) and log lines on the decisions taken."""
+
+
+def squash(text: str) -> str:
+    """A cell's lines joined as Chinese text is: without spaces between lines."""
+    return "".join(line.strip() for line in (text or "").replace("\r", "").split("\n"))
+
+
+def header_fields(cells: list[str], columns: tuple[Column, ...]) -> dict[int, str]:
+    """Map column index → field from a header row; empty if the row is not a header."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for i, cell in enumerate(cells):
+        text = re.sub(r"\s+", "", cell or "")
+        for col in columns:
+            if col.field not in taken and any(k in text for k in col.keywords):
+                mapping[i] = col.field
+                taken.add(col.field)
+                break
+    return mapping
+
+
+__all__ = ["Column", "Layout", "squash", "header_fields"]

@@ -1,0 +1,81 @@
+"""项目支出绩效目标表（含转移支付项目）: 合计, units (资金使用单位) and their projects."""
+
+from __future__ import annotations
+
+import re
+
+from ..amounts import AMOUNT_FIELDS, AmountError, parse_amount
+from ..indicators import parse_indicators
+from ..model import RawRow, Row
+from .base import Column
+
+
+class PerformanceTargets:
+    name = "performance_targets"
+    title = "项目支出绩效目标表"
+    columns = (
+        Column("name", ("项目名称", "资金使用单位", "单位名称")),
+        Column("special_account", ("财政专户",)),
+        Column("fiscal", ("财政拨款",)),
+        Column("other", ("其他资金",)),
+        Column("total", ("总计", "合计")),
+        Column("goal", ("绩效目标",)),
+        Column("indicators", ("绩效指标",)),
+    )
+    _indicator_marks = ("产出指标", "效益指标", "满意度指标", "年度指标值")
+
+    def page_may_hold(self, text: str) -> bool:
+        flat = re.sub(r"\s+", "", text)
+        if self.title in flat:
+            return True
+        if "绩效目标" in flat and "绩效指标" in flat and "总计" in flat:
+            return True
+        return sum(m in flat for m in self._indicator_marks) >= 2 and "指标值" in flat
+
+    def build(self, raw: list[RawRow], department: str) -> tuple[list[Row], list[str]]:
+        log: list[str] = []
+        rows: list[Row] = []
+        for r in raw:
+            name = r.cells.get("name", "").strip()
+            if re.fullmatch(r"[合总]\s*计", name):
+                name = re.sub(r"\s+", "", name)
+            amounts, texts = {}, {}
+            for f in AMOUNT_FIELDS:
+                texts[f] = r.cells.get(f, "").strip()
+                try:
+                    amounts[f] = parse_amount(texts[f])
+                except AmountError:
+                    amounts[f] = None
+            goal = r.cells.get("goal", "").strip()
+            ind = r.cells.get("indicators", "").strip()
+            if name in ("合计", "总计"):
+                kind = "total"
+            elif not goal and not ind:
+                kind = "unit"
+            else:
+                kind = "project"
+            rows.append(Row(kind=kind, name=name, unit="", page=r.page, amounts=amounts, amount_texts=texts,
+                            goal=goal, indicators_text=ind, indicators=parse_indicators(ind)))
+        # a row without goal and indicators is a unit only if projects follow it; otherwise it is a
+        # project whose goal and indicators were left blank (flagged by the checks)
+        for i, row in enumerate(rows):
+            if row.kind == "unit":
+                nxt = rows[i + 1] if i + 1 < len(rows) else None
+                if nxt is None or nxt.kind != "project":
+                    row.kind = "project"
+                    log.append(f"page {row.page}: {row.name!r} has no goal or indicators and no projects "
+                               "follow it: read as a project")
+        unit = None
+        for i, row in enumerate(rows, start=1):
+            row.ordinal = i
+            if row.kind == "total":
+                row.unit = "合计"
+            elif row.kind == "unit":
+                unit = row.name
+                row.unit = unit
+            else:
+                row.unit = unit if unit is not None else department
+        return rows, log
+
+
+__all__ = ["PerformanceTargets"]

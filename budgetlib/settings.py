@@ -1,0 +1,56 @@
+"""Extraction settings as a validated dataclass (like pdfplumber's ``TableSettings``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+
+from .exceptions import SettingsError
+
+ENGINES = ("vector", "combined", "raster")
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """How a document is read.
+
+    engine: camelot's lattice line-detection engine.  ``vector`` reads the PDF's own ruling
+        lines (fast, no rendering); ``combined``/``raster`` render the page first.
+    workers: processes for a batch (files are read in parallel); 1 reads in this process.
+    line_tol, joint_tol: camelot lattice tolerances (points) for merging lines and joints.
+    row_gap: in a borderless table, a vertical gap between text lines larger than this many
+        line heights starts a new row.
+    amount_tolerance: allowed difference (万元) before a sum is reported as not adding up;
+        0 means exact to the cent.
+    """
+
+    engine: str = "vector"
+    workers: int = 0
+    line_tol: float = 2.0
+    joint_tol: float = 2.0
+    row_gap: float = 0.45
+    amount_tolerance: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if not isinstance(self.workers, int) or self.workers < 0:
+            raise SettingsError(f"workers must be a whole number >= 0 (0 = one per core), got {self.workers!r}")
+        for name in ("line_tol", "joint_tol", "row_gap", "amount_tolerance"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or value < 0:
+                raise SettingsError(f"{name} must be a number >= 0, got {value!r}")
+
+    @property
+    def processes(self) -> int:
+        return self.workers or min(os.cpu_count() or 1, 4)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+__all__ = ["ExtractSettings", "ENGINES"]

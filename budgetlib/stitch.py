@@ -1,0 +1,95 @@
+"""From per-page camelot tables to the table's rows: headers dropped, columns named, rows that a
+report engine split across a page break joined again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .amounts import AMOUNT_FIELDS, looks_like_amount
+from .grid import PageTable, group_lines
+from .layouts import Layout, header_fields, squash
+from .model import RawRow
+
+_MIN_HEADER_FIELDS = 3
+
+
+def _find_header(table: PageTable, layout: Layout) -> tuple[int | None, dict[int, str]]:
+    for i, row in enumerate(table.cells[:6]):
+        mapping = header_fields(row, layout.columns)
+        if len(mapping) >= _MIN_HEADER_FIELDS:
+            return i, mapping
+    return None, {}
+
+
+def _header_leftover(cells: list[str], mapping: dict[int, str]) -> dict[str, str]:
+    """Text in header cells after their labels: a data row fused with the header (a missing rule)."""
+    out: dict[str, str] = {}
+    for i, field in mapping.items():
+        text = squash(cells[i])
+        m = _LABELS.get(field)
+        out[field] = text[m.match(text).end():].strip() if m and m.match(text) else ""
+    return out
+
+
+_LABELS = {
+    "name": re.compile(r"^(项目名称|单位名称|资金使用单位)([（(][^）)]*[）)])?"),
+    "total": re.compile(r"^(总计|合计)"),
+    "fiscal": re.compile(r"^财政拨款(资金)?"),
+    "special_account": re.compile(r"^财政专户(管理资金|拨款|资金)?"),
+    "other": re.compile(r"^其他资金"),
+    "goal": re.compile(r"^(项目)?绩效目标"),
+    "indicators": re.compile(r"^(项目)?绩效指标"),
+}
+
+
+def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[list[RawRow], list[str]]:
+    """Rows of the whole table, in order, each with the page it starts on."""
+    log: list[str] = []
+    rows: list[RawRow] = []
+    mapping: dict[int, str] = {}
+    width = 0
+    for table in tables:
+        h, found = _find_header(table, layout)
+        if h is None:
+            if not mapping or table.n_cols != width:
+                log.append(f"page {table.page}: {table.flavor} table of {table.n_cols} columns has no "
+                           f"{layout.title} header and does not continue one: skipped")
+                continue
+            start = 0
+            log.append(f"page {table.page}: {table.flavor} table continues the previous page (no header)")
+        else:
+            mapping, width, start = found, table.n_cols, h + 1
+            missing = {c.field for c in layout.columns} - set(mapping.values())
+            if missing:
+                log.append(f"page {table.page}: header lacks columns {sorted(missing)}; they are left empty")
+            fused = _header_leftover(table.cells[h], mapping)
+            if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS):
+                log.append(f"page {table.page}: header row also holds a data row ({fused.get('name', '')!r}): "
+                           "split off")
+                table.cells.insert(h + 1, [fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)])
+                table.rows_y.insert(h + 1, table.rows_y[h])
+        data = PageTable(table.page, table.flavor, table.cells[start:], table.rows_y[start:])
+        if table.flavor == "stream":
+            anchor = next((i for i, f in mapping.items() if f == "total"), None)
+            data = group_lines(data, anchor, row_gap)
+        n_before = len(rows)
+        for cells in data.cells:
+            values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
+            if not any(values.values()):
+                continue
+            if rows and not any(values.get(f) for f in AMOUNT_FIELDS):
+                prev = rows[-1]
+                for f, v in values.items():
+                    prev.cells[f] = prev.cells.get(f, "") + v
+                if table.page not in prev.pages:
+                    prev.pages.append(table.page)
+                log.append(f"page {table.page}: row without amounts joined to the row above "
+                           f"({prev.cells.get('name', '')!r}, page {prev.page})")
+                continue
+            rows.append(RawRow(cells=values, page=table.page))
+        log.append(f"page {table.page}: {table.flavor} table, {len(rows) - n_before} rows")
+    return rows, log
+
+
+__all__ = ["stitch"]

@@ -1,0 +1,214 @@
+"""Regenerate the bundled sample and the test fixtures from the ground-truth JSON.
+
+    python tools/make_fixtures.py            # everything (needs LibreOffice for the spreadsheet export)
+    python tools/make_fixtures.py --no-office
+
+Writes ``data/raw/jinhua_performance_targets.pdf`` (the bundled sample) and ``tests/fixtures/*.pdf``
+with ``tests/fixtures/manifest.json``: for every fixture, its ground-truth file and the page on
+which each row starts.  The PDFs are committed, so neither the tests nor CI need this script, its
+fonts or LibreOffice.  Needs the Debian fonts fonts-wqy-microhei and fonts-arphic-uming.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from render_pdf import HEADER, Style, fmt_amount, render, row_cells
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
+
+ROOT = Path(__file__).resolve().parents[1]
+FIX = ROOT / "tests" / "fixtures"
+DATA = ROOT / "tests" / "data"
+REAL = ROOT.parent / "shared" / "real-pdfs"
+
+
+def load(name: str) -> dict:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def text_pages(path: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return [doc[i].get_textpage().get_text_bounded() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def check_pages(path: Path, truth: dict, pages: list[int]) -> None:
+    """Each row's name must be printed on the page the manifest gives (the generator's own check)."""
+    texts = [t.replace("\r", "").replace("\n", "").replace(" ", "") for t in text_pages(path)]
+    for row, page in zip(truth["rows"], pages):
+        head = row["name"][:6]
+        if head not in texts[page - 1]:
+            raise SystemExit(f"{path.name}: {row['name']} not on page {page}")
+
+
+def find_pages(path: Path, truth: dict) -> list[int]:
+    """The page each row starts on, where the producer paginated by itself (LibreOffice)."""
+    texts = [t.replace("\r", "").replace("\n", "").replace(" ", "") for t in text_pages(path)]
+    pages, page = [], 1
+    for row in truth["rows"]:
+        while row["name"][:6] not in texts[page - 1]:
+            page += 1
+        pages.append(page)
+    return pages
+
+
+def spreadsheet(truth: dict, out: Path) -> list[int]:
+    """Write the table as .xlsx with openpyxl and export it with LibreOffice headless."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "项目支出绩效目标表"
+    thin = Side(style="hair", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name="AR PL UMing CN", size=9)
+    ws.merge_cells("A1:G1")
+    ws["A1"] = truth["title"]
+    ws["A1"].font = Font(name="AR PL UMing CN", size=16, bold=True)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells("A2:F2")
+    ws["A2"] = f"部门名称：{truth['department']}"
+    ws["G2"] = f"单位：{truth['amount_unit']}"
+    ws["G2"].alignment = Alignment(horizontal="right")
+    for col, text in enumerate(HEADER, start=1):
+        cell = ws.cell(row=3, column=col, value=text)
+        cell.font = body
+        cell.border = border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    widths = [24, 10, 10, 11, 10, 38, 52]
+    for col, width in zip("ABCDEFG", widths):
+        ws.column_dimensions[col].width = width
+    for i, row in enumerate(truth["rows"]):
+        r = 4 + i
+        # LibreOffice does not fit row heights on import: size each row from its longest cell
+        # (a CJK character is two width units; generous, so no text is ever clipped)
+        lines = max(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) * 11 // (w * 9))
+                    for text, w in zip(row_cells(row), widths))
+        ws.row_dimensions[r].height = max(1, lines) * 12.5 + 6
+        for col, text in enumerate(row_cells(row), start=1):
+            cell = ws.cell(row=r, column=col, value=text or None)
+            cell.font = body
+            cell.border = border
+            numeric = 2 <= col <= 5
+            cell.alignment = Alignment(
+                horizontal="right" if numeric else "left", vertical="center", wrap_text=True,
+                indent=2 if col == 1 and row["kind"] == "project" else 0)
+    ws.print_title_rows = "1:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    with tempfile.TemporaryDirectory() as tmp:
+        xlsx = Path(tmp) / (out.stem + ".xlsx")
+        wb.save(xlsx)
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
+                       check=True, capture_output=True)
+        out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
+    return find_pages(out, truth)
+
+
+def embed(table_pdf: Path, out: Path, before: Path, after: Path, n_before: int, n_after: int) -> int:
+    """Build a disclosure: pages of real documents, then the table, then more real pages."""
+    doc = pdfium.PdfDocument.new()
+    first = pdfium.PdfDocument(str(before))
+    doc.import_pages(first, list(range(min(n_before, len(first)))))
+    offset = len(doc)
+    table = pdfium.PdfDocument(str(table_pdf))
+    doc.import_pages(table)
+    last = pdfium.PdfDocument(str(after))
+    doc.import_pages(last, list(range(min(n_after, len(last)))))
+    doc.save(str(out))
+    for d in (first, table, last, doc):
+        d.close()
+    return offset
+
+
+def scanned(src: Path, out: Path) -> None:
+    """An image-only PDF: the sample's first page rendered to a bitmap, no text layer."""
+    doc = pdfium.PdfDocument(str(src))
+    image = doc[0].render(scale=1.5).to_pil()
+    doc.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    buf.seek(0)
+    c = canvas.Canvas(str(out), pagesize=landscape(A4))
+    c.drawImage(ImageReader(buf), 0, 0, *landscape(A4))
+    c.save()
+
+
+def bad_inputs(sample: Path) -> None:
+    (FIX / "bad").mkdir(exist_ok=True)
+    (FIX / "bad" / "empty.pdf").write_bytes(b"")
+    (FIX / "bad" / "not_a_pdf.pdf").write_text("部门名称,总计\n金花街道,4125.06\n", encoding="utf-8")
+    data = sample.read_bytes()
+    (FIX / "bad" / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    c = canvas.Canvas(str(FIX / "bad" / "encrypted.pdf"), encrypt="secret")
+    c.drawString(72, 720, "encrypted")
+    c.save()
+    scanned(sample, FIX / "bad" / "scanned.pdf")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--no-office", action="store_true", help="skip the LibreOffice spreadsheet export")
+    args = ap.parse_args()
+    FIX.mkdir(parents=True, exist_ok=True)
+    jinhua, other = load("jinhua_truth.json"), load("other_truth.json")
+    manifest: dict[str, dict] = {}
+
+    def record(path: Path, truth_name: str, truth: dict, pages: list[int], offset: int = 0) -> None:
+        pages = [p + offset for p in pages]
+        check_pages(path, truth, pages)
+        key = str(path.relative_to(ROOT))
+        manifest[key] = {"truth": truth_name, "pages": pages}
+        print(f"{key}: {len(truth['rows'])} rows on {max(pages)} pages")
+
+    sample = ROOT / "data" / "raw" / "jinhua_performance_targets.pdf"
+    sample.parent.mkdir(parents=True, exist_ok=True)
+    record(sample, "jinhua_truth.json", jinhua, render(jinhua, sample))
+
+    split = FIX / "reportlab_split_rows.pdf"
+    style = Style(font="uming", font_size=8, leading=10.5, valign="top", indent=False, split_rows=True,
+                  col_widths=[150, 62, 62, 62, 62, 170, 218], page_numbers=True)
+    record(split, "other_truth.json", other, render(other, split, style))
+
+    borderless = FIX / "borderless.pdf"
+    style = Style(ruled=False, valign="top", pad=4, col_widths=[140, 56, 56, 60, 56, 190, 228])
+    record(borderless, "other_truth.json", other, render(other, borderless, style))
+
+    with tempfile.TemporaryDirectory() as tmp:
+        table = Path(tmp) / "table.pdf"
+        pages = render(jinhua, table)
+        embedded = FIX / "embedded_in_disclosure.pdf"
+        offset = embed(table, embedded, REAL / "江苏省委办公厅2019年度部门预算公开表格.pdf",
+                       REAL / "江苏省政协办公厅2019年预算公开表.pdf", 12, 10)
+        record(embedded, "jinhua_truth.json", jinhua, pages, offset)
+
+    if not args.no_office:
+        office = FIX / "libreoffice_xlsx.pdf"
+        record(office, "jinhua_truth.json", jinhua, spreadsheet(jinhua, office))
+    else:
+        old = json.loads((FIX / "manifest.json").read_text(encoding="utf-8"))
+        manifest.update({k: v for k, v in old.items() if "libreoffice" in k})
+
+    bad_inputs(sample)
+    (FIX / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
+                                       encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Draw a 项目支出绩效目标表 from ground-truth JSON with reportlab, the way budget systems export it.
+
+A4 landscape, seven columns, the title, the 部门名称/单位 line and the header row repeated on every
+page, wrapped cells, project names indented under their unit and an embedded CJK font.  Options
+give the other producers the tests need: borderless, top-aligned, no indentation and tall rows
+that a report engine splits across a page break (the rest continues under the next page's header).
+
+``render()`` returns the 1-based page on which each row starts: the layout's own ground truth.
+This script is a fixture generator; ``budgetlib`` never imports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
+AMOUNT_KEYS = ["total", "fiscal", "special_account", "other"]
+FONTS = {
+    "wqy": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
+}
+
+
+@dataclass
+class Style:
+    font: str = "wqy"
+    font_size: float = 7.5
+    leading: float = 9.5
+    pad: float = 3.0
+    ruled: bool = True
+    line_width: float = 0.5
+    valign: str = "middle"  # or "top"
+    indent: bool = True
+    split_rows: bool = False
+    col_widths: list[float] = field(default_factory=lambda: [128, 50, 50, 56, 50, 196, 256])
+    margin_x: float = 28
+    margin_top: float = 30
+    margin_bottom: float = 30
+    page_numbers: bool = False
+
+
+def fmt_amount(value: str | None) -> str:
+    if value in (None, ""):
+        return ""
+    return f"{float(value):,.2f}"
+
+
+def row_cells(row: dict) -> list[str]:
+    return [row["name"], *(fmt_amount(row[k]) for k in AMOUNT_KEYS), row["goal"], row["indicators_text"]]
+
+
+def wrap(text: str, width: float, font: str, size: float) -> list[str]:
+    lines: list[str] = []
+    cur = ""
+    for ch in text:
+        if pdfmetrics.stringWidth(cur + ch, font, size) > width and cur:
+            lines.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    if cur or not lines:
+        lines.append(cur)
+    return lines if text else []
+
+
+class _Drawer:
+    def __init__(self, path: Path, truth: dict, style: Style) -> None:
+        self.style = style
+        self.truth = truth
+        font_path, index = FONTS[style.font]
+        self.font = f"F_{style.font}"
+        if self.font not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(self.font, font_path, subfontIndex=index))
+        self.pagesize = landscape(A4)
+        self.c = canvas.Canvas(str(path), pagesize=self.pagesize, pageCompression=1)
+        self.c.setTitle(truth["title"])
+        self.page = 0
+        self.xs = [style.margin_x]
+        for w in style.col_widths:
+            self.xs.append(self.xs[-1] + w)
+
+    # -- page furniture -------------------------------------------------------------------------
+    def new_page(self) -> None:
+        if self.page:
+            if self.style.page_numbers:
+                self.c.setFont(self.font, 8)
+                self.c.drawCentredString(self.pagesize[0] / 2, 14, f"第 {self.page} 页")
+            self.c.showPage()
+        self.page += 1
+        s = self.style
+        w, h = self.pagesize
+        y = h - s.margin_top
+        self.c.setFont(self.font, 15)
+        self.c.drawCentredString(w / 2, y - 12, self.truth["title"])
+        y -= 30
+        self.c.setFont(self.font, 9)
+        self.c.drawString(s.margin_x, y, f"部门名称：{self.truth['department']}")
+        self.c.drawRightString(self.xs[-1], y, f"单位：{self.truth['amount_unit']}")
+        y -= 8
+        self.y = y
+        self.draw_row([[t] if pdfmetrics.stringWidth(t, self.font, s.font_size) <= width - 2 * s.pad
+                       else wrap(t, width - 2 * s.pad, self.font, s.font_size)
+                       for t, width in zip(HEADER, s.col_widths)], header=True)
+
+    def finish(self) -> None:
+        if self.style.page_numbers:
+            self.c.setFont(self.font, 8)
+            self.c.drawCentredString(self.pagesize[0] / 2, 14, f"第 {self.page} 页")
+        self.c.save()
+
+    # -- rows -------------------------------------------------------------------------------------
+    def height(self, lines: list[list[str]]) -> float:
+        return max(len(cell) for cell in lines) * self.style.leading + 2 * self.style.pad
+
+    def draw_row(self, lines: list[list[str]], header: bool = False, indent: bool = False,
+                 valign: str | None = None) -> None:
+        s = self.style
+        valign = valign or s.valign
+        h = self.height(lines)
+        top = self.y
+        bottom = top - h
+        c = self.c
+        c.setLineWidth(s.line_width)
+        if s.ruled:
+            c.line(self.xs[0], top, self.xs[-1], top)
+            c.line(self.xs[0], bottom, self.xs[-1], bottom)
+            for x in self.xs:
+                c.line(x, top, x, bottom)
+        elif header:
+            c.line(self.xs[0], bottom, self.xs[-1], bottom)
+        c.setFont(self.font, s.font_size)
+        for col, cell in enumerate(lines):
+            block = len(cell) * s.leading
+            if valign == "middle" or header:
+                y0 = top - (h - block) / 2 - s.font_size
+            else:
+                y0 = top - s.pad - s.font_size
+            for i, text in enumerate(cell):
+                y = y0 - i * s.leading
+                if header:
+                    c.drawCentredString((self.xs[col] + self.xs[col + 1]) / 2, y, text)
+                elif 1 <= col <= 4:
+                    c.drawRightString(self.xs[col + 1] - s.pad, y, text)
+                else:
+                    x = self.xs[col] + s.pad + (2 * s.font_size if indent and col == 0 else 0)
+                    c.drawString(x, y, text)
+        self.y = bottom
+
+    def add(self, row: dict) -> int:
+        s = self.style
+        indent = s.indent and row["kind"] == "project"
+        cells = row_cells(row)
+        widths = [w - 2 * s.pad - (2 * s.font_size if indent and i == 0 else 0)
+                  for i, w in enumerate(s.col_widths)]
+        lines = [wrap(t, w, self.font, s.font_size) for t, w in zip(cells, widths)]
+        start_page = self.page
+        while True:
+            room = self.y - s.margin_bottom
+            if self.height(lines) <= room:
+                self.draw_row(lines, indent=indent)
+                return start_page
+            fit = int((room - 2 * s.pad) // s.leading)
+            if s.split_rows and fit >= 2 and max(len(c) for c in lines) > fit:
+                self.draw_row([c[:fit] for c in lines], indent=indent, valign="top")
+                lines = [c[fit:] for c in lines]
+                self.new_page()
+                continue
+            self.new_page()
+            start_page = self.page
+
+
+def render(truth: dict, path: Path, style: Style | None = None) -> list[int]:
+    """Draw ``truth`` to ``path``; return the page on which each row starts."""
+    style = style or Style()
+    d = _Drawer(path, truth, style)
+    d.new_page()
+    pages = [d.add(row) for row in truth["rows"]]
+    d.finish()
+    return pages
