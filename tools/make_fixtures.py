@@ -52,14 +52,41 @@ def check_pages(path: Path, truth: dict, pages: list[int]) -> None:
             raise SystemExit(f"{path.name}: {row['name']} not on page {page}")
 
 
+def name_column_texts(path: Path) -> list[str]:
+    """Per page, the text below the header row and left of 总计: the name column."""
+    doc = pdfium.PdfDocument(str(path))
+    out = []
+    for i in range(len(doc)):
+        textpage = doc[i].get_textpage()
+        searcher = textpage.search("总计")
+        hit = searcher.get_next()
+        if hit:  # below the header row and left of 总计
+            left_x, bottom_y, _, _ = textpage.get_charbox(hit[0])
+            text = textpage.get_text_bounded(right=left_x, top=bottom_y)
+        else:
+            text = ""
+        out.append(text.replace("\r", "").replace("\n", "").replace(" ", ""))
+    doc.close()
+    return out
+
+
 def find_pages(path: Path, truth: dict) -> list[int]:
-    """The page each row starts on, where the producer paginated by itself (LibreOffice)."""
-    texts = [t.replace("\r", "").replace("\n", "").replace(" ", "") for t in text_pages(path)]
-    pages, page = [], 1
-    for row in truth["rows"]:
-        while row["name"][:6] not in texts[page - 1]:
-            page += 1
-        pages.append(page)
+    """The page each row starts on, where the producer paginated by itself (LibreOffice).
+
+    A row whose name (prefix) is the k-th so far to contain that prefix is on the page holding the
+    k-th occurrence of the prefix in the name column; text order within a page does not matter.
+    """
+    texts = name_column_texts(path)
+    pages = []
+    for i, row in enumerate(truth["rows"]):
+        prefix = row["name"][:6]
+        k = sum(prefix in r["name"] for r in truth["rows"][: i + 1])
+        seen = 0
+        for page, text in enumerate(texts, start=1):
+            seen += text.count(prefix)
+            if seen >= k:
+                pages.append(page)
+                break
     return pages
 
 
@@ -145,7 +172,7 @@ def scanned(src: Path, out: Path) -> None:
     buf = io.BytesIO()
     image.save(buf, format="PNG")
     buf.seek(0)
-    c = canvas.Canvas(str(out), pagesize=landscape(A4))
+    c = canvas.Canvas(str(out), pagesize=landscape(A4), invariant=1)
     c.drawImage(ImageReader(buf), 0, 0, *landscape(A4))
     c.save()
 
@@ -156,7 +183,7 @@ def bad_inputs(sample: Path) -> None:
     (FIX / "bad" / "not_a_pdf.pdf").write_text("部门名称,总计\n金花街道,4125.06\n", encoding="utf-8")
     data = sample.read_bytes()
     (FIX / "bad" / "truncated.pdf").write_bytes(data[: len(data) // 2])
-    c = canvas.Canvas(str(FIX / "bad" / "encrypted.pdf"), encrypt="secret")
+    c = canvas.Canvas(str(FIX / "bad" / "encrypted.pdf"), encrypt="secret", invariant=1)
     c.drawString(72, 720, "encrypted")
     c.save()
     scanned(sample, FIX / "bad" / "scanned.pdf")

@@ -78,7 +78,7 @@ class _Drawer:
         if self.font not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(self.font, font_path, subfontIndex=index))
         self.pagesize = landscape(A4)
-        self.c = canvas.Canvas(str(path), pagesize=self.pagesize, pageCompression=1)
+        self.c = canvas.Canvas(str(path), pagesize=self.pagesize, pageCompression=1, invariant=1)
         self.c.setTitle(truth["title"])
         self.page = 0
         self.xs = [style.margin_x]

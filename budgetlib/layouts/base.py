@@ -28,8 +28,9 @@ class Layout(Protocol):
 
 
 def squash(text: str) -> str:
-    """A cell's lines joined as Chinese text is: without spaces between lines."""
-    return "".join(line.strip() for line in (text or "").replace("\r", "").split("\n"))
+    """A cell's lines joined as Chinese text is: nothing added between lines, spaces printed inside
+    the cell kept (``实施周期指标值: ≥90%``), the cell's outer white space stripped."""
+    return (text or "").replace("\r", "").replace("\n", "").strip()
 
 
 def header_fields(cells: list[str], columns: tuple[Column, ...]) -> dict[int, str]:
