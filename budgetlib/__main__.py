@@ -1,0 +1,5 @@
+"""``python -m budgetlib`` runs the command line."""
+
+from budgetlib.cli import main
+
+main()

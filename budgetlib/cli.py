@@ -1,0 +1,69 @@
+"""The command line: ``budgetlib extract PDF... --out DIR`` and ``budgetlib report``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+from .settings import ENGINES, ExtractSettings
+
+
+def _setup_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="budgetlib")
+def main() -> None:
+    """Read 项目支出绩效目标表 from Chinese budget PDFs into tidy, validated tables."""
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.PROCESSED_DIR,
+              show_default=True, help="Folder for projects/units/indicators/findings .csv and .parquet.")
+@click.option("--engine", type=click.Choice(ENGINES), default="vector", show_default=True,
+              help="camelot lattice engine: vector reads the PDF's own ruling lines (fast).")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Processes for a batch; 0 = one per core (up to 4).")
+@click.option("--format", "formats", type=click.Choice(["csv", "parquet"]), multiple=True,
+              default=("csv", "parquet"), show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
+@click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
+def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
+            progress: bool | None, verbose: int) -> None:
+    """Read PDFS (files or folders) and write the tables to --out.
+
+    Exit status 0 when every file was read, 1 when any could not be (the others are still written).
+    """
+    from .batch import extract as run  # heavy imports only when the command runs
+
+    _setup_logging(verbose)
+    settings = ExtractSettings(engine=engine, workers=workers)
+    missing = [p for p in pdfs if not p.exists()]
+    for p in missing:
+        click.echo(f"{p}: no such file or folder", err=True)
+    result = run([p for p in pdfs if p.exists()], settings, progress=sys.stderr.isatty() if progress is None
+                 else progress)
+    for failure in result.failures:
+        click.echo(failure.reason, err=True)
+    for skipped in result.skipped:
+        click.echo(skipped.reason, err=True)
+    if result.documents:
+        result.write(out_dir, formats)
+        n_proj = sum(len(d.projects) for d in result.documents)
+        n_find = sum(len(d.findings) for d in result.documents)
+        click.echo(f"{len(result.documents)} file(s): {n_proj} projects, "
+                   f"{sum(len(r.indicators) for d in result.documents for r in d.projects)} indicators, "
+                   f"{n_find} findings → {out_dir}", err=True)
+    if missing or result.failures or not result.documents:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

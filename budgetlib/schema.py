@@ -1,0 +1,45 @@
+"""pandera schemas of the output tables: checked before anything is written."""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+
+from .checks import SEVERITY
+from .tables import FINDING_COLUMNS, INDICATOR_COLUMNS
+from .values import KINDS
+
+_amount = pa.Column("float64", pa.Check(lambda s: (s.dropna() * 100).round(6).mod(1).eq(0).all(),
+                                        error="amounts have two decimals"), nullable=True)
+_text = pa.Column("string", nullable=True)
+_page = pa.Column("Int64", pa.Check.ge(1))
+
+PROJECTS = pa.DataFrameSchema(
+    {"project_id": pa.Column("string", unique=True), "source": pa.Column("string"), "page": _page,
+     "department": _text, "unit": _text, "project": pa.Column("string"), "total": _amount, "fiscal": _amount,
+     "special_account": _amount, "other": _amount, "goal": _text},
+    strict=True, ordered=True,
+)
+UNITS = pa.DataFrameSchema(
+    {"source": pa.Column("string"), "department": _text, "unit": pa.Column("string"), "total": _amount,
+     "fiscal": _amount, "special_account": _amount, "other": _amount, "page": _page},
+    strict=True, ordered=True,
+)
+INDICATORS = pa.DataFrameSchema(
+    {**{c: _text for c in INDICATOR_COLUMNS},
+     "seq": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+     "level1_code": pa.Column("Int64", nullable=True), "level2_code": pa.Column("Int64", nullable=True),
+     "number": pa.Column("float64", nullable=True), "period_number": pa.Column("float64", nullable=True),
+     "kind": pa.Column("string", pa.Check.isin(KINDS)), "period_kind": pa.Column("string", pa.Check.isin(KINDS)),
+     "page": _page, "parsed": pa.Column("boolean"), "project_id": pa.Column("string")},
+    strict=True,
+)
+FINDINGS = pa.DataFrameSchema(
+    {**{c: _text for c in FINDING_COLUMNS},
+     "check": pa.Column("string", pa.Check.isin(list(SEVERITY))),
+     "severity": pa.Column("string", pa.Check.isin(["error", "warning", "info"])),
+     "page": _page, "seq": pa.Column("Int64", nullable=True)},
+    strict=True,
+)
+SCHEMAS = {"projects": PROJECTS, "units": UNITS, "indicators": INDICATORS, "findings": FINDINGS}
+
+__all__ = ["PROJECTS", "UNITS", "INDICATORS", "FINDINGS", "SCHEMAS"]

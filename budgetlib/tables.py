@@ -1,0 +1,96 @@
+"""Documents → the four tidy tables (projects, units, indicators, findings) plus per-file status."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+
+from .amounts import AMOUNT_FIELDS
+from .model import Document
+
+PROJECT_COLUMNS = ["project_id", "source", "page", "department", "unit", "project", *AMOUNT_FIELDS, "goal"]
+UNIT_COLUMNS = ["source", "department", "unit", *AMOUNT_FIELDS, "page"]
+INDICATOR_COLUMNS = [
+    "project_id", "source", "department", "unit", "project", "seq", "level1_code", "level1", "level2_code",
+    "level2", "indicator", "period_value", "annual_value", "comparator", "number", "measure_unit", "kind",
+    "period_comparator", "period_number", "period_measure_unit", "period_kind", "page", "parsed", "raw",
+]
+FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
+                   "field", "expected", "actual"]
+SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_unit", "pages", "units",
+                  "projects", "indicators", "findings"]
+LOG_COLUMNS = ["source", "message"]
+
+
+def _amount(value: object) -> float:
+    return float("nan") if value is None else round(float(value), 2)
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def projects_frame(docs: list[Document]) -> pd.DataFrame:
+    records = [
+        {"project_id": r.project_id, "source": d.source, "page": r.page, "department": d.department,
+         "unit": r.unit, "project": r.name, **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "goal": r.goal}
+        for d in docs for r in d.projects
+    ]
+    return _typed(_frame(records, PROJECT_COLUMNS))
+
+
+def units_frame(docs: list[Document]) -> pd.DataFrame:
+    records = [
+        {"source": d.source, "department": d.department, "unit": r.name if r.kind == "unit" else "合计",
+         **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "page": r.page}
+        for d in docs for r in d.units
+    ]
+    return _typed(_frame(records, UNIT_COLUMNS))
+
+
+def indicators_frame(docs: list[Document]) -> pd.DataFrame:
+    records = []
+    for d in docs:
+        for r in d.projects:
+            for i in r.indicators:
+                a, p = i.annual, i.period
+                records.append({
+                    "project_id": r.project_id, "source": d.source, "department": d.department, "unit": r.unit,
+                    "project": r.name, "seq": i.seq, "level1_code": i.level1_code, "level1": i.level1,
+                    "level2_code": i.level2_code, "level2": i.level2, "indicator": i.indicator,
+                    "period_value": i.period_value, "annual_value": i.annual_value,
+                    "comparator": a.comparator, "number": a.number, "measure_unit": a.measure_unit,
+                    "kind": a.kind if i.parsed else "unparsed",
+                    "period_comparator": p.comparator, "period_number": p.number,
+                    "period_measure_unit": p.measure_unit, "period_kind": p.kind if i.parsed else "unparsed",
+                    "page": r.page, "parsed": i.parsed, "raw": i.raw,
+                })
+    return _typed(_frame(records, INDICATOR_COLUMNS))
+
+
+def findings_frame(docs: list[Document]) -> pd.DataFrame:
+    return _typed(_frame([asdict(f) for d in docs for f in d.findings], FINDING_COLUMNS))
+
+
+def log_frame(docs: list[Document]) -> pd.DataFrame:
+    return _frame([{"source": d.source, "message": m} for d in docs for m in d.log], LOG_COLUMNS).astype("string")
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for col in df.columns:
+        if col in ("page", "seq", "level1_code", "level2_code"):
+            df[col] = df[col].astype("Int64")
+        elif col in (*AMOUNT_FIELDS, "number", "period_number"):
+            df[col] = df[col].astype("float64")
+        elif col == "parsed":
+            df[col] = df[col].astype("boolean")
+        else:
+            df[col] = df[col].astype("string")
+    return df
+
+
+__all__ = [
+    "PROJECT_COLUMNS", "UNIT_COLUMNS", "INDICATOR_COLUMNS", "FINDING_COLUMNS", "SOURCE_COLUMNS", "LOG_COLUMNS",
+    "projects_frame", "units_frame", "indicators_frame", "findings_frame", "log_frame",
+]

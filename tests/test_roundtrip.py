@@ -1,0 +1,63 @@
+"""Every field of every row, on PDFs from several producers, against the ground truth."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from conftest import FIXTURES, load_truth, manifest
+from truth import differences
+
+from budgetlib import read_pdf
+from budgetlib.config import PROJ_ROOT
+
+CASES = sorted(manifest().items())
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return {name: read_pdf(PROJ_ROOT / name) for name, _ in CASES}
+
+
+@pytest.mark.parametrize(("name", "entry"), CASES, ids=[n.rsplit("/", 1)[-1] for n, _ in CASES])
+def test_every_field_of_every_row(docs, name, entry):
+    truth = load_truth(entry["truth"])
+    assert differences(docs[name], truth, entry["pages"]) == []
+
+
+@pytest.mark.parametrize(("name", "entry"), CASES, ids=[n.rsplit("/", 1)[-1] for n, _ in CASES])
+def test_findings_are_the_tables_defects(docs, name, entry):
+    expected = json.loads((FIXTURES.parent / "data" / "expected_findings.json").read_text(encoding="utf-8"))
+    want = Counter(tuple(f) for f in expected[entry["truth"]])
+    got = Counter((f.check, f.unit, f.project, f.seq, f.field) for f in docs[name].findings)
+    assert got == want
+    pages = dict(zip((r["name"] for r in load_truth(entry["truth"])["rows"]), entry["pages"]))
+    for f in docs[name].findings:  # a finding points at the page its row starts on
+        assert f.page == pages[f.project or f.unit]
+
+
+def test_sample_counts(docs):
+    doc = docs["data/raw/jinhua_performance_targets.pdf"]
+    kinds = Counter(r.kind for r in doc.rows)
+    assert kinds == {"total": 1, "unit": 4, "project": 54}
+    assert sum(len(r.indicators) for r in doc.rows) == 213
+    assert len({r.project_id for r in doc.rows}) == len(doc.rows)
+
+
+def test_split_rows_fixture_really_splits_rows():
+    """The fixture must hold rows continued across a page break, or the test above proves nothing."""
+    doc = read_pdf(FIXTURES / "reportlab_split_rows.pdf")
+    assert any("joined to the row above" in line for line in doc.log)
+
+
+def test_borderless_fixture_is_read_as_borderless():
+    doc = read_pdf(FIXTURES / "borderless.pdf")
+    assert any("borderless" in line for line in doc.log)
+
+
+def test_embedded_table_found_among_real_pages():
+    doc = read_pdf(FIXTURES / "embedded_in_disclosure.pdf")
+    entry = manifest()["tests/fixtures/embedded_in_disclosure.pdf"]
+    assert doc.pages == sorted(set(entry["pages"]))
+    assert min(doc.pages) > 1
