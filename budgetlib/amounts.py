@@ -34,4 +34,4 @@ def fmt(value: Decimal | None) -> str:
     return "空" if value is None else f"{value:,.2f}"
 
 
-__all__ = ["AMOUNT_FIELDS", "AMOUNT_LABELS", "AmountError", "parse_amount", "looks_like_amount", "fmt"]
+__all__ = ["AMOUNT_FIELDS", "AMOUNT_LABELS", "AmountError", "fmt", "looks_like_amount", "parse_amount"]

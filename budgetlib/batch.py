@@ -144,4 +144,4 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
     return result
 
 
-__all__ = ["Extraction", "Failure", "extract", "TABLES"]
+__all__ = ["TABLES", "Extraction", "Failure", "extract"]

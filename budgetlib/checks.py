@@ -151,4 +151,4 @@ def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[F
     return c.out
 
 
-__all__ = ["run_checks", "SEVERITY"]
+__all__ = ["SEVERITY", "run_checks"]

@@ -18,5 +18,12 @@ REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", PROJ_ROOT / "re
 NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"
 
-__all__ = ["PROJ_ROOT", "DATA_DIR", "RAW_DIR", "PROCESSED_DIR", "REPORTS_DIR", "NOTEBOOKS_DIR",
-           "RESOURCES_DIR"]
+__all__ = [
+           "DATA_DIR",
+           "NOTEBOOKS_DIR",
+           "PROCESSED_DIR",
+           "PROJ_ROOT",
+           "RAW_DIR",
+           "REPORTS_DIR",
+           "RESOURCES_DIR",
+]

@@ -50,12 +50,12 @@ class TableNotFoundError(InputError):
 
 __all__ = [
     "BudgetlibError",
-    "SettingsError",
-    "InputError",
-    "EmptyFileError",
-    "NotAPDFError",
-    "EncryptedPDFError",
     "DamagedPDFError",
+    "EmptyFileError",
+    "EncryptedPDFError",
+    "InputError",
     "NoTextLayerError",
+    "NotAPDFError",
+    "SettingsError",
     "TableNotFoundError",
 ]

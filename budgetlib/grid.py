@@ -10,6 +10,7 @@ import logging
 import re
 import warnings
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import camelot
@@ -81,7 +82,7 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
     right = max(w["x1"] for w in body + labels) + 1
     bottom = max(w["bottom"] for w in body) + 1
     columns = []
-    for a, b in zip(labels, labels[1:]):
+    for a, b in pairwise(labels):
         free = _free_strips(a["x1"], b["x0"], [(w["x0"], w["x1"]) for w in body])
         if free:
             lo, hi = max(free, key=lambda s: s[1] - s[0])
@@ -128,7 +129,7 @@ def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> Pag
     if not table.cells:
         return table
     centers = [(top + bottom) / 2 for top, bottom in table.rows_y]
-    pitches = [a - b for a, b in zip(centers, centers[1:])]
+    pitches = [a - b for a, b in pairwise(centers)]
     usual = sorted(pitches)[len(pitches) // 4] if pitches else 0.0  # lower quartile: inside a cell
     groups: list[list[int]] = [[0]]
     for i in range(1, len(table.cells)):
@@ -145,4 +146,4 @@ def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> Pag
     return PageTable(table.page, table.flavor, cells, ys)
 
 
-__all__ = ["PageTable", "ruled_tables", "borderless_table", "group_lines"]
+__all__ = ["PageTable", "borderless_table", "group_lines", "ruled_tables"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .values import Value, parse_value
 
@@ -53,7 +54,7 @@ def split_items(text: str) -> list[str]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = [*starts, len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+    return [text[a:b] for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
 def parse_item(chunk: str) -> Indicator:
@@ -82,4 +83,4 @@ def parse_indicators(text: str) -> list[Indicator]:
     return [parse_item(chunk) for chunk in split_items(text)]
 
 
-__all__ = ["Indicator", "parse_indicators", "split_items", "parse_item"]
+__all__ = ["Indicator", "parse_indicators", "parse_item", "split_items"]

@@ -81,4 +81,4 @@ class Document:
         return [r for r in self.rows if r.kind in ("total", "unit")]
 
 
-__all__ = ["RawRow", "Row", "Finding", "Document", "ROW_FIELDS"]
+__all__ = ["ROW_FIELDS", "Document", "Finding", "RawRow", "Row"]

@@ -36,7 +36,9 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(df: pd.DataFrame, out_dir: Path, name: str, formats: tuple[str, ...] = ("csv", "parquet")) -> list[Path]:
+def write_table(
+    df: pd.DataFrame, out_dir: Path, name: str, formats: tuple[str, ...] = ("csv", "parquet")
+) -> list[Path]:
     written = []
     writers: dict[str, Callable[[Path], None]] = {
         "csv": lambda p: _csv_ready(df).to_csv(p, index=False, encoding="utf-8-sig"),
@@ -58,4 +60,4 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(out_dir / f"{name}.csv", encoding="utf-8-sig")
 
 
-__all__ = ["atomic_path", "write_table", "read_table"]
+__all__ = ["atomic_path", "read_table", "write_table"]

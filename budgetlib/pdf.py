@@ -64,4 +64,4 @@ def read_text(path: str | Path, data: bytes | None = None) -> PdfText:
     return PdfText(path, hashlib.sha256(data).hexdigest(), texts, images)
 
 
-__all__ = ["PdfText", "read_text", "check_bytes"]
+__all__ = ["PdfText", "check_bytes", "read_text"]

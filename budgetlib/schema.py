@@ -42,4 +42,4 @@ FINDINGS = pa.DataFrameSchema(
 )
 SCHEMAS = {"projects": PROJECTS, "units": UNITS, "indicators": INDICATORS, "findings": FINDINGS}
 
-__all__ = ["PROJECTS", "UNITS", "INDICATORS", "FINDINGS", "SCHEMAS"]
+__all__ = ["FINDINGS", "INDICATORS", "PROJECTS", "SCHEMAS", "UNITS"]

@@ -53,4 +53,4 @@ class ExtractSettings:
         return [f.name for f in fields(cls)]
 
 
-__all__ = ["ExtractSettings", "ENGINES"]
+__all__ = ["ENGINES", "ExtractSettings"]

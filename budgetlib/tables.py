@@ -91,6 +91,15 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
-    "PROJECT_COLUMNS", "UNIT_COLUMNS", "INDICATOR_COLUMNS", "FINDING_COLUMNS", "SOURCE_COLUMNS", "LOG_COLUMNS",
-    "projects_frame", "units_frame", "indicators_frame", "findings_frame", "log_frame",
+    "FINDING_COLUMNS",
+    "INDICATOR_COLUMNS",
+    "LOG_COLUMNS",
+    "PROJECT_COLUMNS",
+    "SOURCE_COLUMNS",
+    "UNIT_COLUMNS",
+    "findings_frame",
+    "indicators_frame",
+    "log_frame",
+    "projects_frame",
+    "units_frame",
 ]

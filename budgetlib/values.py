@@ -87,4 +87,4 @@ def parse_value(text: str) -> Value:
     return Value(comparator, number, None, "unparsed")
 
 
-__all__ = ["Value", "parse_value", "KINDS"]
+__all__ = ["KINDS", "Value", "parse_value"]

@@ -13,8 +13,8 @@ from budgetlib import (
     DamagedPDFError,
     EmptyFileError,
     EncryptedPDFError,
-    NoTextLayerError,
     NotAPDFError,
+    NoTextLayerError,
     TableNotFoundError,
     read_pdf,
 )

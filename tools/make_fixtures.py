@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from render_pdf import HEADER, Style, fmt_amount, render, row_cells
+from render_pdf import HEADER, Style, render, row_cells
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas

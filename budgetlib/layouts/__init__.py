@@ -26,4 +26,4 @@ def detect_layout(texts: list[str]) -> Layout | None:
     return None
 
 
-__all__ = ["LAYOUTS", "Layout", "Column", "detect_layout", "header_fields", "squash"]
+__all__ = ["LAYOUTS", "Column", "Layout", "detect_layout", "header_fields", "squash"]

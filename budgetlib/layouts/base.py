@@ -47,4 +47,4 @@ def header_fields(cells: list[str], columns: tuple[Column, ...]) -> dict[int, st
     return mapping
 
 
-__all__ = ["Column", "Layout", "squash", "header_fields"]
+__all__ = ["Column", "Layout", "header_fields", "squash"]

@@ -1,0 +1,45 @@
+# budgetlib — two commands on a fresh machine with Python 3.11+:  make report  &&  make test
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install report extract test lint bench fixtures lab clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,lab]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name budgetlib --display-name "budgetlib (Python 3)" >/dev/null
+	touch $@
+
+install: $(STAMP)
+
+## the main job: the notebooks over data/raw, HTML report in reports/
+report: install
+	$(BIN)/budgetlib report
+
+## only the extraction: data/raw → data/processed
+extract: install
+	$(BIN)/budgetlib extract data/raw --out data/processed
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_report.py
+
+## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
+fixtures: install
+	cd tools && ../$(BIN)/python make_fixtures.py
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf $(VENV) data/processed/*.csv data/processed/*.parquet reports/*.html reports/*.ipynb
