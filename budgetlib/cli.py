@@ -65,5 +65,47 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         sys.exit(1)
 
 
+def _param(value: str) -> object:
+    """-p values as papermill's CLI reads them: numbers, true/false, none, else text."""
+    low = value.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if low in ("none", "null"):
+        return None
+    for cast in (int, float):
+        try:
+            return cast(value)
+        except ValueError:
+            pass
+    return value
+
+
+@main.command()
+@click.option("--input", "input_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=config.RAW_DIR, show_default=True, help="Folder of PDFs to read.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.REPORTS_DIR,
+              show_default=True, help="Folder for the executed notebooks and the HTML.")
+@click.option("--processed", "processed_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=config.PROCESSED_DIR, show_default=True, help="Folder for the extracted tables.")
+@click.option("-p", "--parameter", "parameters", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A notebook parameter (repeatable), e.g. -p top_projects 20.")
+@click.option("--show-code", is_flag=True, help="Keep the code cells in the HTML.")
+@click.option("--progress/--no-progress", default=None, help="Cell progress bars (default: on a terminal).")
+def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tuple[tuple[str, str], ...],
+           show_code: bool, progress: bool | None) -> None:
+    """Run the notebooks in order with papermill and write the HTML report to --out."""
+    from .report import ReportError, run_report
+
+    try:
+        result = run_report(input_dir, out_dir, processed_dir, {k: _param(v) for k, v in parameters},
+                            show_code=show_code, progress=sys.stderr.isatty() if progress is None else progress,
+                            echo=lambda line: click.echo(line, err=True))
+    except ReportError as exc:
+        click.echo(f"budgetlib report: {exc}", err=True)
+        sys.exit(1)
+    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+    click.echo(f"report: {result.html[0]} ({timing})", err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -16,7 +16,8 @@ RAW_DIR: Path = DATA_DIR / "raw"  # read-only input: the published PDFs
 PROCESSED_DIR: Path = DATA_DIR / "processed"
 REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", PROJ_ROOT / "reports"))
 NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
-RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"
+RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"  # jieba dictionary, stop words
+CACHE_DIR: Path = Path(os.environ.get("BUDGETLIB_CACHE_DIR", PROJ_ROOT / ".cache"))  # jieba, matplotlib
 
 __all__ = [
            "DATA_DIR",

@@ -1,0 +1,46 @@
+"""Thin helpers for the notebooks: their folders, display settings and captioned tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .amounts import AMOUNT_FIELDS
+
+
+@dataclass(frozen=True)
+class Paths:
+    raw: Path
+    processed: Path
+
+
+def paths(input_dir: str | None = None, processed_dir: str | None = None) -> Paths:
+    """The notebook parameters as folders (``None`` → ``budgetlib.config``); never the working directory."""
+    return Paths(Path(input_dir) if input_dir else config.RAW_DIR,
+                 Path(processed_dir) if processed_dir else config.PROCESSED_DIR)
+
+
+def setup() -> None:
+    """pandas display settings for wide Chinese tables, and a CJK font for charts."""
+    from .fonts import use_cjk_font
+
+    pd.set_option("display.max_colwidth", 80)
+    pd.set_option("display.max_rows", 200)
+    pd.set_option("display.unicode.east_asian_width", True)
+    use_cjk_font()
+
+
+def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
+    """A captioned, formatted table (amounts with thousands separators); rows where ``highlight`` is
+    true are shaded."""
+    fmt = {c: "{:,.2f}" for c in df.columns if c in (*AMOUNT_FIELDS, "printed", "sum_of_parts", "difference")}
+    styler = df.style.format(fmt, na_rep="").set_caption(caption).hide(axis="index")
+    if highlight and highlight in df.columns:
+        styler = styler.apply(lambda r: ["background-color: #fde2e1" if r[highlight] else "" for _ in r], axis=1)
+    return styler
+
+
+__all__ = ["Paths", "paths", "setup", "table"]

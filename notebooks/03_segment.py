@@ -1,0 +1,56 @@
+# %% [markdown]
+# # 3 分词与关键词
+#
+# 用 jieba 对绩效目标与指标名称分词：领域词典保证「社区两委、两新组织、党群中心、家综、来穗人员、网格员」等词
+# 不被切开，停用词表去掉「加强、提高、工作」等每个目标都用的词。得到每个单位、每个项目的关键词（TF-IDF）。
+
+# %% tags=["parameters"]
+processed_dir = None  # tables written by 01_extract (None: budgetlib.config.PROCESSED_DIR)
+top_keywords = 8  # keywords per unit
+top_project_keywords = 5  # keywords per project
+
+# %%
+import pandas as pd
+
+import budgetlib
+from budgetlib import notebook as nb
+from budgetlib import segment
+from budgetlib.output import write_table
+
+nb.setup()
+where = nb.paths(None, processed_dir)
+tables = budgetlib.load_processed(where.processed)
+
+# %%
+texts = segment.project_texts(tables["projects"], tables["indicators"])
+counts = segment.word_counts(list(texts["text"]))
+words = pd.DataFrame(counts.most_common(), columns=["word", "count"])
+by_unit = segment.keywords_by(texts, ["unit"], top_keywords)
+by_project = segment.keywords_by(texts, ["project_id", "unit", "project"], top_project_keywords)
+for name, df in {"word_counts": words, "keywords_by_unit": by_unit, "keywords_by_project": by_project}.items():
+    write_table(df, where.processed, name)
+
+# %% [markdown]
+# ## 领域词是否保持完整
+
+# %%
+sample = "社区两委干部补贴、两新组织党员活动、党群中心、家综服务、来穗人员登记、专职网格员配置"
+" / ".join(segment.segment(sample))
+
+# %% [markdown]
+# ## 每个单位的关键词
+
+# %%
+by_unit.pivot_table(index="rank", columns="unit", values="keyword", aggfunc="first")
+
+# %% [markdown]
+# ## 每个项目的关键词
+
+# %%
+by_project.groupby(["unit", "project_id", "project"], sort=False)["keyword"].agg("、".join).reset_index()
+
+# %% [markdown]
+# ## 高频词
+
+# %%
+words.head(30)
