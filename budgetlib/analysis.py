@@ -54,4 +54,4 @@ def taxonomy_table(indicators: pd.DataFrame) -> pd.DataFrame:
             .groupby(["level1", "level2"]).size().rename("indicators").reset_index())
 
 
-__all__ = ["reconcile", "findings_summary", "findings_of", "taxonomy_table"]
+__all__ = ["findings_of", "findings_summary", "reconcile", "taxonomy_table"]

@@ -29,7 +29,7 @@ def _department(df: pd.DataFrame) -> str:
 def short_names(names: list[str]) -> dict[str, str]:
     """Unit names without the prefix they all share (广州市荔湾区…), when something readable is left."""
     names = [n for n in names if n]
-    prefix = os.path.commonprefix(names) if len(names) > 1 else ""
+    prefix = os.path.commonprefix(names) if len(names) > 1 else ""  # noqa: RUF071 (characters are meant)
     return {n: n[len(prefix):] if len(n) - len(prefix) >= 4 else n for n in names}
 
 
@@ -115,7 +115,8 @@ def indicator_levels_by_unit(indicators: pd.DataFrame, level: str = "level2") ->
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlim(0, 1)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=4, frameon=False, fontsize=8)
-    ax.set_title(f"{_department(indicators)}：各单位{'二级' if level == 'level2' else '一级'}指标构成（括号内为指标个数）")
+    which = "二级" if level == "level2" else "一级"
+    ax.set_title(f"{_department(indicators)}：各单位{which}指标构成（括号内为指标个数）")
     return fig
 
 
@@ -148,5 +149,13 @@ def top_keywords(counts: pd.DataFrame, department: str, top: int = 25) -> Figure
     return fig
 
 
-__all__ = ["spending_by_unit", "largest_projects", "indicator_levels", "indicator_levels_by_unit", "value_kinds",
-           "top_keywords", "short_names", "KIND_LABELS"]
+__all__ = [
+    "KIND_LABELS",
+    "indicator_levels",
+    "indicator_levels_by_unit",
+    "largest_projects",
+    "short_names",
+    "spending_by_unit",
+    "top_keywords",
+    "value_kinds",
+]

@@ -81,4 +81,4 @@ def use_cjk_font() -> str:
     return family
 
 
-__all__ = ["use_cjk_font", "FAMILIES"]
+__all__ = ["FAMILIES", "use_cjk_font"]

@@ -133,4 +133,4 @@ def run_report(input_dir: Path | None = None, out_dir: Path | None = None, proce
     return result
 
 
-__all__ = ["run_report", "ReportError", "ReportResult", "notebooks", "ensure_kernel", "to_html"]
+__all__ = ["ReportError", "ReportResult", "ensure_kernel", "notebooks", "run_report", "to_html"]

@@ -89,4 +89,4 @@ def keywords_by(texts: pd.DataFrame, by: list[str], top: int = 10) -> pd.DataFra
     return pd.DataFrame(rows, columns=[*by, "rank", "keyword", "weight"])
 
 
-__all__ = ["tokenizer", "segment", "word_counts", "keywords", "project_texts", "keywords_by", "stop_words"]
+__all__ = ["keywords", "keywords_by", "project_texts", "segment", "stop_words", "tokenizer", "word_counts"]
