@@ -31,6 +31,13 @@ def setup() -> None:
     pd.set_option("display.max_rows", 200)
     pd.set_option("display.unicode.east_asian_width", True)
     use_cjk_font()
+    try:  # show the Figures the chart functions return as PNG (they are not pyplot figures)
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("png", dpi=110)
 
 
 def table(df: pd.DataFrame, caption: str, highlight: str | None = None):

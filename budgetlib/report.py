@@ -91,7 +91,7 @@ def to_html(executed: list[Path], out_dir: Path, show_code: bool) -> list[Path]:
 
 def run_report(input_dir: Path | None = None, out_dir: Path | None = None, processed_dir: Path | None = None,
                parameters: dict[str, object] | None = None, show_code: bool = False, progress: bool = False,
-               echo: Callable[[str], None] = lambda _: None) -> ReportResult:
+               echo: Callable[[str], None] = lambda _: None, notebooks_dir: Path | None = None) -> ReportResult:
     """Run every notebook in order; write executed copies and HTML to ``out_dir``."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -105,9 +105,9 @@ def run_report(input_dir: Path | None = None, out_dir: Path | None = None, proce
     }
     kernel = ensure_kernel()
     result = ReportResult()
-    sources = notebooks()
+    sources = notebooks(notebooks_dir)
     if not sources:
-        raise ReportError(f"no notebooks (NN_name.ipynb) in {config.NOTEBOOKS_DIR}")
+        raise ReportError(f"no notebooks (NN_name.ipynb) in {notebooks_dir or config.NOTEBOOKS_DIR}")
     declared = {nb: set(pm.inspect_notebook(str(nb))) for nb in sources}
     unknown = set(parameters or {}) - set().union(*declared.values())
     if unknown:
