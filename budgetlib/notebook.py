@@ -44,7 +44,11 @@ def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
     """A captioned, formatted table (amounts with thousands separators); rows where ``highlight`` is
     true are shaded."""
     fmt = {c: "{:,.2f}" for c in df.columns if c in (*AMOUNT_FIELDS, "printed", "sum_of_parts", "difference")}
-    styler = df.style.format(fmt, na_rep="").set_caption(caption).hide(axis="index")
+    text = [c for c in df.columns if c not in fmt and not pd.api.types.is_numeric_dtype(df[c])]
+    styler = (df.style.format(fmt, na_rep="").set_caption(caption).hide(axis="index")
+              .set_properties(subset=text, **{"text-align": "left"})
+              .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
+                                 {"selector": "caption", "props": [("text-align", "left"), ("font-weight", "bold")]}]))
     if highlight and highlight in df.columns:
         styler = styler.apply(lambda r: ["background-color: #fde2e1" if r[highlight] else "" for _ in r], axis=1)
     return styler

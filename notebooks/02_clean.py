@@ -53,10 +53,11 @@ nb.table(other[["check", "severity", "source", "page", "unit", "project", "seq",
 # ## 整理后的数据（供分析使用）
 
 # %%
-nb.table(units, "单位与合计（万元）")
+nb.table(units.drop(columns=["department"]), "单位与合计（万元）")
 
 # %%
-nb.table(projects.drop(columns=["goal"]), f"项目（{len(projects)} 个，万元）")
+nb.table(projects[["project_id", "page", "unit", "project", "total", "fiscal", "special_account", "other"]],
+         f"项目（{len(projects)} 个，万元）")
 
 # %%
 indicators[["project", "seq", "level1", "level2", "indicator", "annual_value", "comparator", "number",
