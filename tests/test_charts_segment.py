@@ -78,3 +78,21 @@ def test_keywords_per_unit(tables):
     assert kw.groupby("unit").size().max() <= 5
     veterans = kw[kw["unit"].str.contains("退役军人")]
     assert "退役军人" in set(veterans["keyword"])
+
+
+def test_font_that_the_install_brings_is_used_without_system_fonts(monkeypatch):
+    """A fresh machine without CJK fonts (and no root to install them): mplfonts' Noto Sans CJK SC."""
+    from budgetlib import fonts
+
+    monkeypatch.setattr(fonts, "_known", lambda: None)
+    monkeypatch.setattr(fonts, "_system_file", lambda: None)
+    fonts.use_cjk_font.cache_clear()
+    try:
+        family = fonts.use_cjk_font()
+        assert "CJK" in family or family == "SimHei"
+        fig = Figure()
+        fig.subplots().set_title("金花街道办事处：各资金使用单位项目支出")
+        assert not [m for m in _render(fig) if "Glyph" in m]
+    finally:
+        fonts.use_cjk_font.cache_clear()
+        fonts.use_cjk_font()
