@@ -69,13 +69,15 @@ def to_html(executed: list[Path], out_dir: Path, show_code: bool) -> list[Path]:
                             exclude_output_prompt=True)
     written = []
     combined = None
-    for nb_path in executed:
+    for k, nb_path in enumerate(executed, start=1):
         nb = nbformat.read(nb_path, as_version=4)
         body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
         target = out_dir / f"{nb_path.stem}.html"
         with atomic_path(target) as tmp:
             tmp.write_text(body, encoding="utf-8")
         written.append(target)
+        for j, cell in enumerate(nb.cells):  # cell ids must stay unique in the combined report
+            cell.id = f"nb{k}-{j}"
         if combined is None:
             combined = nb
         else:
