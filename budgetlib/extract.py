@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .checks import run_checks
 from .exceptions import NoTextLayerError, TableNotFoundError
-from .grid import PageTable, borderless_table, ruled_tables
-from .layouts import detect_layout, header_fields
+from .grid import PageTable, borderless_table, merged_rows, ruled_tables
+from .layouts import Layout, detect_layout, header_fields
 from .model import Document
 from .pdf import read_text
 from .settings import ExtractSettings
@@ -32,6 +32,13 @@ def _department(texts: list[str], pages: list[int]) -> tuple[str, str]:
         if not unit and (m := _AMOUNT_UNIT.search(text)):
             unit = m.group(1)
     return dept, unit or "万元"
+
+
+def _table_of(tables: list[PageTable], layout: Layout) -> list[PageTable]:
+    """The page's tables that hold (or continue) the layout's table: those with its header if any."""
+    tables = [t for t in tables if t.n_cols >= 4]
+    headed = [t for t in tables if any(len(header_fields(r, layout.columns)) >= 3 for r in t.cells[:6])]
+    return headed or tables
 
 
 def read_pdf(path: str | Path, settings: ExtractSettings | None = None, *, source: str | None = None) -> Document:
@@ -56,14 +63,21 @@ def read_pdf(path: str | Path, settings: ExtractSettings | None = None, *, sourc
     ruled = ruled_tables(path, pages, settings)
     tables: list[PageTable] = []
     for page in pages:
-        page_tables = [t for t in ruled.get(page, []) if t.n_cols >= 4]
-        headed = [t for t in page_tables if any(len(header_fields(r, layout.columns)) >= 3 for r in t.cells[:6])]
+        page_tables = _table_of(ruled.get(page, []), layout)
+        if page_tables and any(merged_rows(t) for t in page_tables) and settings.engine != "vector":
+            # the render missed thin rules: read the page's own ruling lines instead
+            notes.append(f"page {page}: {settings.engine} lattice merged rows; re-read with the PDF's ruling lines")
+            page_tables = _table_of(ruled_tables(path, [page], settings, engine="vector")[page], layout)
+        if page_tables and any(merged_rows(t) for t in page_tables):
+            # no rule between the rows at all: rows from the text positions, as on a borderless page
+            notes.append(f"page {page}: lattice merged rows (rules missing); rows from text positions")
+            page_tables = []
         if page_tables:
-            tables.extend(headed or page_tables)
+            tables.extend(page_tables)
             continue
         stream = borderless_table(path, page, settings)
         if stream is not None:
-            notes.append(f"page {page}: no ruled table, read as borderless")
+            notes.append(f"page {page}: no usable ruled table, read from text positions (borderless)")
             tables.append(stream)
     raw, stitch_log = stitch(tables, layout, settings.row_gap)
     notes.extend(stitch_log)

@@ -38,12 +38,26 @@ def _quiet_read(path: Path, pages: list[int], **kwargs: object) -> camelot.core.
         return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True, **kwargs)
 
 
-def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings) -> dict[int, list[PageTable]]:
+_AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}\s*$")
+
+
+def merged_rows(table: PageTable) -> bool:
+    """Whether camelot put several table rows into one: a cell holding two or more amounts, one per line
+    (where a rule between rows is too thin to render, or not drawn at all)."""
+    for row in table.cells:
+        for cell in row:
+            if sum(bool(_AMOUNT_LINE.match(line)) for line in cell.split("\n")) >= 2:
+                return True
+    return False
+
+
+def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
+                 engine: str | None = None) -> dict[int, list[PageTable]]:
     """Lattice tables on ``pages`` (the PDF's own ruling lines with engine="vector")."""
     found: dict[int, list[PageTable]] = {p: [] for p in pages}
     if not pages:
         return found
-    tables = _quiet_read(path, pages, flavor="lattice", engine=settings.engine, split_text=True,
+    tables = _quiet_read(path, pages, flavor="lattice", engine=engine or settings.engine, split_text=True,
                          line_tol=settings.line_tol, joint_tol=settings.joint_tol)
     for t in tables:
         page = int(t.page)
@@ -69,12 +83,11 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         p = pdf.pages[0]
         height = float(p.height)
         words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)
-    labels = [w for w in words if any(k in w["text"] for k in _HEADER_WORDS)]
+    labels = _header_labels(words)
     if len(labels) < 3:
         return None
     top = min(w["top"] for w in labels)
-    head_bottom = max(w["bottom"] for w in labels if w["top"] < top + 20)
-    labels = sorted((w for w in labels if w["top"] < top + 20), key=lambda w: w["x0"])
+    head_bottom = max(w["bottom"] for w in labels)
     body = [w for w in words if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
     if not body:
         return None
@@ -94,12 +107,35 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         return None
     t = tables[0]
     cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
-    ys = [tuple(r) for r in t.rows]
+    ys = [_text_extent(band, body, height) for band in t.rows]
     keep = [i for i, row in enumerate(cells) if not _PAGE_NO.match(" ".join(c for c in row if c.strip()) or "x")]
     return PageTable(page, "stream", [cells[i] for i in keep], [ys[i] for i in keep])
 
 
 _HEADER_WORDS = ("项目名称", "总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标")
+
+
+def _text_extent(band: tuple[float, float], words: list[dict], height: float) -> tuple[float, float]:
+    """(top, bottom) in PDF points of the text camelot put in the row spanning ``band``; camelot's own
+    row bounds are midpoints between lines, not where the text is."""
+    hi, lo = band
+    inside = [w for w in words if lo <= height - (w["top"] + w["bottom"]) / 2 <= hi]
+    if not inside:
+        return (hi, lo)
+    return (max(height - w["top"] for w in inside), min(height - w["bottom"] for w in inside))
+
+
+def _header_labels(words: list[dict]) -> list[dict]:
+    """The words of the header row, left to right: of all lines, the one with the most column labels
+    (the title, which also says 绩效目标, is a line of its own)."""
+    lines: dict[int, list[dict]] = {}
+    for w in words:
+        if any(w["text"].strip().startswith(k) or (k in w["text"] and len(w["text"]) <= 16) for k in _HEADER_WORDS):
+            lines.setdefault(round(w["top"] / 3), []).append(w)
+    if not lines:
+        return []
+    best = max(lines.values(), key=lambda ws: len({k for w in ws for k in _HEADER_WORDS if k in w["text"]}))
+    return sorted(best, key=lambda w: w["x0"])
 
 
 def _free_strips(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -119,30 +155,56 @@ def _free_strips(lo: float, hi: float, spans: list[tuple[float, float]]) -> list
     return strips
 
 
+def _split_threshold(gaps: list[float]) -> float | None:
+    """The gap size that best separates the white space between lines of a cell from the (larger)
+    white space between rows: two-class split of the gaps (Otsu), or None when they are all alike."""
+    values = sorted(gaps)
+    if len(values) < 2 or values[-1] - values[0] < 1.0:
+        return None
+    best, cut = -1.0, None
+    for i in range(1, len(values)):
+        low, high = values[:i], values[i:]
+        m_low, m_high = sum(low) / len(low), sum(high) / len(high)
+        score = len(low) * len(high) * (m_high - m_low) ** 2
+        if score > best:
+            best, cut = score, (values[i - 1] + values[i]) / 2
+    small = [g for g in values if cut is not None and g < cut]
+    if cut is None or not small or cut < 1.5 * (sum(small) / len(small)) + 0.5:
+        return None
+    return cut
+
+
 def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> PageTable:
     """Join stream lines into table rows.
 
-    A new row starts where the gap to the previous line is larger than ``row_gap`` line pitches
-    beyond the usual pitch (rows are padded, lines inside a cell are not), or where a line
-    carries an amount in ``anchor_col`` (总计) while the row being built already has one.
+    Rows are padded, lines inside a cell are not: a new row starts at a band of white space (across all
+    columns) clearly wider than the space between the lines of a cell, or where a line carries an
+    amount in ``anchor_col`` (总计) while the row being built already has one.  ``row_gap`` (in points) is
+    the least white space taken as a row boundary when the gaps do not separate by themselves.
     """
     if not table.cells:
         return table
-    centers = [(top + bottom) / 2 for top, bottom in table.rows_y]
-    pitches = [a - b for a, b in pairwise(centers)]
-    usual = sorted(pitches)[len(pitches) // 4] if pitches else 0.0  # lower quartile: inside a cell
+    order = range(len(table.cells))
+    # white space above each line: from the lowest text bottom so far down to this line's top
+    floor = table.rows_y[0][1]
+    gaps = [0.0]
+    for i in order[1:]:
+        top, bottom = table.rows_y[i]
+        gaps.append(floor - top)
+        floor = min(floor, bottom)
+    cut = _split_threshold([g for g in gaps[1:] if g > 0])
+    limit = cut if cut is not None else max(row_gap, 0.1)
     groups: list[list[int]] = [[0]]
-    for i in range(1, len(table.cells)):
-        gap = centers[i - 1] - centers[i]
+    for i in order[1:]:
         has_anchor = anchor_col is not None and table.cells[i][anchor_col].strip() != ""
         group_anchor = anchor_col is not None and any(table.cells[j][anchor_col].strip() for j in groups[-1])
-        if gap > usual * (1 + row_gap) or (has_anchor and group_anchor):
+        if gaps[i] > limit or (has_anchor and group_anchor):
             groups.append([i])
         else:
             groups[-1].append(i)
     cells = [["\n".join(table.cells[j][c] for j in g if table.cells[j][c].strip()) for c in range(table.n_cols)]
              for g in groups]
-    ys = [(table.rows_y[g[0]][0], table.rows_y[g[-1]][1]) for g in groups]
+    ys = [(table.rows_y[g[0]][0], min(table.rows_y[j][1] for j in g)) for g in groups]
     return PageTable(table.page, table.flavor, cells, ys)
 
 

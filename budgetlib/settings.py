@@ -18,8 +18,9 @@ class ExtractSettings:
         lines (fast, no rendering); ``combined``/``raster`` render the page first.
     workers: processes for a batch (files are read in parallel); 1 reads in this process.
     line_tol, joint_tol: camelot lattice tolerances (points) for merging lines and joints.
-    row_gap: in a borderless table, a vertical gap between text lines larger than this many
-        line heights starts a new row.
+    row_gap: in a table without rules between its rows, white space (points) taken as a row boundary
+        when the gaps between lines do not separate into "inside a cell" and "between rows" by
+        themselves (they usually do, and then this is not used).
     amount_tolerance: allowed difference (万元) before a sum is reported as not adding up;
         0 means exact to the cent.
     """
@@ -28,7 +29,7 @@ class ExtractSettings:
     workers: int = 0
     line_tol: float = 2.0
     joint_tol: float = 2.0
-    row_gap: float = 0.45
+    row_gap: float = 4.0
     amount_tolerance: float = 0.0
 
     def __post_init__(self) -> None:

@@ -61,3 +61,27 @@ def test_embedded_table_found_among_real_pages():
     entry = manifest()["tests/fixtures/embedded_in_disclosure.pdf"]
     assert doc.pages == sorted(set(entry["pages"]))
     assert min(doc.pages) > 1
+
+
+def test_thin_rules_lost_by_rendering_are_read_from_the_pdf():
+    """camelot's raster lattice merges rows whose rules are too thin to render; the library re-reads the
+    page's own ruling lines and the result is exact again."""
+    from budgetlib import ExtractSettings
+
+    name = "tests/fixtures/reportlab_thin_rules.pdf"
+    entry = manifest()[name]
+    doc = read_pdf(PROJ_ROOT / name, ExtractSettings(engine="raster"))
+    assert any("merged rows; re-read" in line for line in doc.log)
+    assert differences(doc, load_truth(entry["truth"]), entry["pages"]) == []
+
+
+def test_header_fused_with_first_row_is_split_off():
+    doc = read_pdf(FIXTURES / "reportlab_thin_rules.pdf")
+    assert any("header row also holds a data row ('合计')" in line for line in doc.log)
+    assert doc.rows[0].kind == "total"
+
+
+def test_rows_without_rules_between_them_come_from_text_positions():
+    doc = read_pdf(FIXTURES / "reportlab_no_row_rules.pdf")
+    assert any("rows from text positions" in line for line in doc.log)
+    assert Counter(r.kind for r in doc.rows) == {"total": 1, "unit": 4, "project": 54}

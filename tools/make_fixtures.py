@@ -217,6 +217,17 @@ def main() -> None:
     style = Style(ruled=False, valign="top", pad=4, col_widths=[140, 56, 56, 60, 56, 190, 228])
     record(borderless, "other_truth.json", other, render(other, borderless, style))
 
+    # rules between rows so thin and light that a rendered page loses them, and no rule under the
+    # (shaded) header: camelot's raster lattice merges rows, and fuses the header with the 合计 row
+    thin = FIX / "reportlab_thin_rules.pdf"
+    style = Style(row_rule=(0.1, "#c8c8c8"), header_rule=False, col_widths=[140, 54, 54, 58, 54, 190, 236])
+    record(thin, "other_truth.json", other, render(other, thin, style))
+
+    # ruled columns but no rule at all between data rows, cells centred vertically: rows from text positions
+    no_rules = FIX / "reportlab_no_row_rules.pdf"
+    style = Style(row_rule=(0, ""), font="uming", font_size=8, leading=10, pad=3)
+    record(no_rules, "jinhua_truth.json", jinhua, render(jinhua, no_rules, style))
+
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "table.pdf"
         pages = render(jinhua, table)

@@ -43,6 +43,8 @@ class Style:
     margin_top: float = 30
     margin_bottom: float = 30
     page_numbers: bool = False
+    row_rule: tuple[float, str] | None = None  # (width, grey) of the rules between data rows, if thinner
+    header_rule: bool = True  # False: no rule between the header and the first row (header shaded instead)
 
 
 def fmt_amount(value: str | None) -> str:
@@ -81,6 +83,8 @@ class _Drawer:
         self.c = canvas.Canvas(str(path), pagesize=self.pagesize, pageCompression=1, invariant=1)
         self.c.setTitle(truth["title"])
         self.page = 0
+        self._after_header = False
+        self._drawn_rows = 0
         self.xs = [style.margin_x]
         for w in style.col_widths:
             self.xs.append(self.xs[-1] + w)
@@ -114,6 +118,19 @@ class _Drawer:
             self.c.drawCentredString(self.pagesize[0] / 2, 14, f"第 {self.page} 页")
         self.c.save()
 
+    def _rule(self, x0: float, y0: float, x1: float, y1: float, thin: bool) -> None:
+        if thin and self.style.row_rule:
+            width, grey = self.style.row_rule
+            if width == 0:  # the producer draws no rule between data rows
+                return
+            self.c.saveState()
+            self.c.setLineWidth(width)
+            self.c.setStrokeColor(grey)
+            self.c.line(x0, y0, x1, y1)
+            self.c.restoreState()
+        else:
+            self.c.line(x0, y0, x1, y1)
+
     # -- rows -------------------------------------------------------------------------------------
     def height(self, lines: list[list[str]]) -> float:
         return max(len(cell) for cell in lines) * self.style.leading + 2 * self.style.pad
@@ -127,13 +144,21 @@ class _Drawer:
         bottom = top - h
         c = self.c
         c.setLineWidth(s.line_width)
+        if header and not s.header_rule:
+            c.setFillGray(0.85)
+            c.rect(self.xs[0], bottom, self.xs[-1] - self.xs[0], h, stroke=0, fill=1)
+            c.setFillGray(0)
         if s.ruled:
-            c.line(self.xs[0], top, self.xs[-1], top)
-            c.line(self.xs[0], bottom, self.xs[-1], bottom)
+            if not (not header and self._after_header and not s.header_rule):
+                self._rule(self.xs[0], top, self.xs[-1], top, thin=not header and self._drawn_rows > 0)
+            if not (header and not s.header_rule):
+                self._rule(self.xs[0], bottom, self.xs[-1], bottom, thin=not header)
             for x in self.xs:
                 c.line(x, top, x, bottom)
         elif header:
             c.line(self.xs[0], bottom, self.xs[-1], bottom)
+        self._after_header = header
+        self._drawn_rows = 0 if header else self._drawn_rows + 1
         c.setFont(self.font, s.font_size)
         for col, cell in enumerate(lines):
             block = len(cell) * s.leading
