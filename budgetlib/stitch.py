@@ -32,6 +32,7 @@ def _header_leftover(cells: list[str], mapping: dict[int, str]) -> dict[str, str
     return out
 
 
+_NOTE = re.compile(r"^\s*(注|备注|说明|填报|制表|审核|附注)\s*[：:0-9一二三、.]")
 _LABELS = {
     "name": re.compile(r"^(项目名称|单位名称|资金使用单位)([（(][^）)]*[）)])?"),
     "total": re.compile(r"^(总计|合计)"),
@@ -59,26 +60,44 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
             start = 0
             log.append(f"page {table.page}: {table.flavor} table continues the previous page (no header)")
         else:
-            mapping, width, start = found, table.n_cols, h + 1
+            mapping, width, start = dict(found), table.n_cols, h + 1
+            header_rows = [(h, found)]
+            # a second header row (资金来源 over 财政拨款/财政专户拨款/其他资金) names more columns
+            while start < len(table.cells) and start <= h + 2:
+                more = {i: f for i, f in header_fields(table.cells[start], layout.columns).items()
+                        if f not in mapping.values()}
+                if not more or any(looks_like_amount(c) for c in table.cells[start]):
+                    break
+                mapping.update(more)
+                header_rows.append((start, more))
+                start += 1
             missing = {c.field for c in layout.columns} - set(mapping.values())
             if missing:
                 log.append(f"page {table.page}: header lacks columns {sorted(missing)}; they are left empty")
-            fused = _header_leftover(table.cells[h], mapping)
-            if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS):
-                log.append(f"page {table.page}: header row also holds a data row ({fused.get('name', '')!r}): "
-                           "split off")
-                table.cells.insert(h + 1, [fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)])
-                table.rows_y.insert(h + 1, table.rows_y[h])
+            for row_index, row_fields in reversed(header_rows):
+                fused = _header_leftover(table.cells[row_index], row_fields)
+                if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS):
+                    log.append(f"page {table.page}: header row also holds a data row ({fused.get('name', '')!r}): "
+                               "split off")
+                    table.cells.insert(start, [fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)])
+                    table.rows_y.insert(start, table.rows_y[row_index])
         data = PageTable(table.page, table.flavor, table.cells[start:], table.rows_y[start:])
         if table.flavor == "stream":
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)
         n_before = len(rows)
+        first_on_page = True
         for cells in data.cells:
             values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
             if not any(values.values()):
                 continue
-            if rows and not any(values.get(f) for f in AMOUNT_FIELDS):
+            no_amounts = not any(values.get(f) for f in AMOUNT_FIELDS)
+            if no_amounts and _NOTE.match(values.get("name", "")) and not values.get("indicators"):
+                log.append(f"page {table.page}: note under the table skipped: {values['name'][:40]!r}")
+                continue
+            continues = rows and no_amounts and (first_on_page or not values.get("name"))
+            first_on_page = False
+            if continues:
                 prev = rows[-1]
                 for f, v in values.items():
                     prev.cells[f] = prev.cells.get(f, "") + v

@@ -85,3 +85,10 @@ def test_rows_without_rules_between_them_come_from_text_positions():
     doc = read_pdf(FIXTURES / "reportlab_no_row_rules.pdf")
     assert any("rows from text positions" in line for line in doc.log)
     assert Counter(r.kind for r in doc.rows) == {"total": 1, "unit": 4, "project": 54}
+
+
+def test_two_header_rows_and_a_footnote():
+    """资金来源 over the three sources on a second header row; a 注： line under the table is not data."""
+    doc = read_pdf(FIXTURES / "libreoffice_two_row_header.pdf")
+    assert any("note under the table skipped" in line for line in doc.log)
+    assert all(r.amounts["fiscal"] is not None for r in doc.rows)

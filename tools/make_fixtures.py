@@ -90,49 +90,79 @@ def find_pages(path: Path, truth: dict) -> list[int]:
     return pages
 
 
-def spreadsheet(truth: dict, out: Path) -> list[int]:
-    """Write the table as .xlsx with openpyxl and export it with LibreOffice headless."""
+def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: str | None = None,
+                numbers: bool = False, font: str = "AR PL UMing CN", border_style: str = "hair",
+                widths: tuple[int, ...] = (24, 10, 10, 11, 10, 38, 52)) -> list[int]:
+    """Write the table as .xlsx with openpyxl and export it with LibreOffice headless.
+
+    two_row_header: 资金来源 spans 财政拨款/财政专户拨款/其他资金 on a second header row.
+    note: a footnote row under the table.  numbers: amounts as numeric cells formatted #,##0.00.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
     wb = Workbook()
     ws = wb.active
     ws.title = "项目支出绩效目标表"
-    thin = Side(style="hair", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name="AR PL UMing CN", size=9)
+    side = Side(style=border_style, color="000000")
+    border = Border(left=side, right=side, top=side, bottom=side)
+    body = Font(name=font, size=9)
     ws.merge_cells("A1:G1")
     ws["A1"] = truth["title"]
-    ws["A1"].font = Font(name="AR PL UMing CN", size=16, bold=True)
+    ws["A1"].font = Font(name=font, size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.merge_cells("A2:F2")
     ws["A2"] = f"部门名称：{truth['department']}"
     ws["G2"] = f"单位：{truth['amount_unit']}"
     ws["G2"].alignment = Alignment(horizontal="right")
-    for col, text in enumerate(HEADER, start=1):
-        cell = ws.cell(row=3, column=col, value=text)
-        cell.font = body
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = [24, 10, 10, 11, 10, 38, 52]
+    header_rows = 2 if two_row_header else 1
+    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for r in range(3, 3 + header_rows):
+        for col in range(1, 8):
+            ws.cell(row=r, column=col).border = border
+            ws.cell(row=r, column=col).font = body
+            ws.cell(row=r, column=col).alignment = centred
+    if two_row_header:
+        for col, text in enumerate(HEADER, start=1):
+            if 3 <= col <= 5:
+                ws.cell(row=4, column=col, value=text)
+            else:
+                ws.cell(row=3, column=col, value=text)
+                ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+        ws.cell(row=3, column=3, value="资金来源")
+        ws.merge_cells("C3:E3")
+    else:
+        for col, text in enumerate(HEADER, start=1):
+            ws.cell(row=3, column=col, value=text)
     for col, width in zip("ABCDEFG", widths):
         ws.column_dimensions[col].width = width
+    first = 3 + header_rows
     for i, row in enumerate(truth["rows"]):
-        r = 4 + i
+        r = first + i
         # LibreOffice does not fit row heights on import: size each row from its longest cell
         # (a CJK character is two width units; generous, so no text is ever clipped)
         lines = max(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) * 11 // (w * 9))
                     for text, w in zip(row_cells(row), widths))
         ws.row_dimensions[r].height = max(1, lines) * 12.5 + 6
-        for col, text in enumerate(row_cells(row), start=1):
-            cell = ws.cell(row=r, column=col, value=text or None)
+        values = row_cells(row)
+        if numbers:
+            values[1:5] = [float(row[k]) if row[k] else None
+                           for k in ("total", "fiscal", "special_account", "other")]
+        for col, value in enumerate(values, start=1):
+            cell = ws.cell(row=r, column=col, value=value if value not in ("", None) else None)
             cell.font = body
             cell.border = border
             numeric = 2 <= col <= 5
+            if numeric and numbers:
+                cell.number_format = "#,##0.00"
             cell.alignment = Alignment(
                 horizontal="right" if numeric else "left", vertical="center", wrap_text=True,
                 indent=2 if col == 1 and row["kind"] == "project" else 0)
-    ws.print_title_rows = "1:3"
+    if note:
+        r = first + len(truth["rows"])
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
+        ws.cell(row=r, column=1, value=note).font = body
+    ws.print_title_rows = f"1:{2 + header_rows}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -239,6 +269,12 @@ def main() -> None:
     if not args.no_office:
         office = FIX / "libreoffice_xlsx.pdf"
         record(office, "jinhua_truth.json", jinhua, spreadsheet(jinhua, office))
+        # another spreadsheet: two header rows (资金来源 over the three sources), numeric cells, thin
+        # borders, another font and widths, and a footnote under the table
+        office2 = FIX / "libreoffice_two_row_header.pdf"
+        record(office2, "other_truth.json", other, spreadsheet(
+            other, office2, two_row_header=True, numbers=True, font="WenQuanYi Micro Hei", border_style="thin",
+            note="注：本表金额单位为万元，项目按资金使用单位列示。", widths=(30, 12, 12, 13, 11, 34, 46)))
     else:
         old = json.loads((FIX / "manifest.json").read_text(encoding="utf-8"))
         manifest.update({k: v for k, v in old.items() if "libreoffice" in k})
