@@ -160,6 +160,8 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
                 indent=2 if col == 1 and row["kind"] == "project" else 0)
     if note:
         r = first + len(truth["rows"])
+        for col in range(1, 8):  # ruled like the table, so camelot reads it as the grid's last row
+            ws.cell(row=r, column=col).border = border
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
         ws.cell(row=r, column=1, value=note).font = body
     ws.print_title_rows = f"1:{2 + header_rows}"
