@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
 from pathlib import Path
 
 from .checks import run_checks
@@ -41,15 +42,23 @@ def _table_of(tables: list[PageTable], layout: Layout) -> list[PageTable]:
     return headed or tables
 
 
-def read_pdf(path: str | Path, settings: ExtractSettings | None = None, *, source: str | None = None) -> Document:
-    """Read the 项目支出绩效目标表 of one PDF.
+def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *,
+             source: str | None = None) -> Document:
+    """Read the 项目支出绩效目标表 of one PDF, given as a path or as its bytes.
 
-    Raises an ``InputError`` subclass (with a one-line reason) when the file cannot be read or holds
-    no such table.
+    The result depends only on the file's bytes and ``settings``.  Raises an ``InputError`` subclass
+    (with a one-line reason) when the file cannot be read or holds no such table.
     """
     settings = settings or ExtractSettings()
-    path = Path(path)
-    source = source or path.name
+    if isinstance(pdf, bytes | bytearray):
+        with tempfile.TemporaryDirectory(prefix="budgetlib-") as tmp:
+            path = Path(tmp) / (source or "document.pdf")
+            path.write_bytes(pdf)
+            return _read(path, settings, source or "document.pdf")
+    return _read(Path(pdf), settings, source or Path(pdf).name)
+
+
+def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
     pdf = read_text(path)
     if not any(t.strip() for t in pdf.texts):
         if any(pdf.images):

@@ -100,3 +100,11 @@ def test_unknown_parameter_is_refused(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     assert "nope" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_show_code_flag_keeps_the_code(report, tmp_path):
+    from budgetlib.report import to_html
+
+    out, _, _ = report
+    (html,) = [p for p in to_html([out / "01_extract.ipynb"], tmp_path, show_code=True) if p.name == "report.html"]
+    assert "import budgetlib" in html.read_text(encoding="utf-8")
