@@ -46,19 +46,24 @@ class Extraction:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # the same file given twice
+    _tables: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The four tables, checked against their schemas (built once)."""
+        if self._tables is not None:
+            return self._tables
         frames = {
             "projects": projects_frame(self.documents),
             "units": units_frame(self.documents),
             "indicators": indicators_frame(self.documents),
             "findings": findings_frame(self.documents),
         }
-        return {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
+        self._tables = {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
+        return self._tables
 
     @property
     def projects(self) -> pd.DataFrame:
