@@ -83,12 +83,11 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         p = pdf.pages[0]
         height = float(p.height)
         words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)
-    labels = _header_labels(words)
+    labels, top, head_bottom = _header_band(words)
     if len(labels) < 3:
         return None
-    top = min(w["top"] for w in labels)
-    head_bottom = max(w["bottom"] for w in labels)
     body = [w for w in words if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
+    labels_and_wraps = [w for w in words if top <= w["top"] <= head_bottom]
     if not body:
         return None
     left = min(w["x0"] for w in body + labels) - 1
@@ -107,7 +106,13 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         return None
     t = tables[0]
     cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
-    ys = [_text_extent(band, body, height) for band in t.rows]
+    ys = [_text_extent(band, body + labels_and_wraps, height) for band in t.rows]
+    # the header's lines (a label wrapped over two lines) become one header row
+    n_head = sum(1 for top_y, _ in ys if top_y > height - head_bottom - 0.5)
+    if n_head > 1:
+        joined = ["\n".join(row[c] for row in cells[:n_head] if row[c].strip()) for c in range(len(cells[0]))]
+        cells = [joined, *cells[n_head:]]
+        ys = [(ys[0][0], min(y[1] for y in ys[:n_head])), *ys[n_head:]]
     keep = [i for i, row in enumerate(cells) if not _PAGE_NO.match(" ".join(c for c in row if c.strip()) or "x")]
     return PageTable(page, "stream", [cells[i] for i in keep], [ys[i] for i in keep])
 
@@ -125,17 +130,46 @@ def _text_extent(band: tuple[float, float], words: list[dict], height: float) ->
     return (max(height - w["top"] for w in inside), min(height - w["bottom"] for w in inside))
 
 
-def _header_labels(words: list[dict]) -> list[dict]:
-    """The words of the header row, left to right: of all lines, the one with the most column labels
-    (the title, which also says 绩效目标, is a line of its own)."""
-    lines: dict[int, list[dict]] = {}
-    for w in words:
-        if any(w["text"].strip().startswith(k) or (k in w["text"] and len(w["text"]) <= 16) for k in _HEADER_WORDS):
-            lines.setdefault(round(w["top"] / 3), []).append(w)
-    if not lines:
-        return []
-    best = max(lines.values(), key=lambda ws: len({k for w in ws for k in _HEADER_WORDS if k in w["text"]}))
-    return sorted(best, key=lambda w: w["x0"])
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
+    """The header row: its label words left to right, and its top and bottom (pdfplumber's y, from the top).
+
+    Label words that overlap vertically form a line; the header is the line with the most distinct column
+    labels (the title, which also says 绩效目标, is a line of its own).  Text wrapped onto a further
+    line of a label (``（资金使用单位）``) belongs to the header too.
+    """
+    cands = sorted((w for w in words if any(_flat(w["text"]).startswith(k) or
+                                            (k in _flat(w["text"]) and len(_flat(w["text"])) <= 16)
+                                            for k in _HEADER_WORDS)), key=lambda w: w["top"])
+    groups: list[list[dict]] = []
+    for w in cands:
+        if groups and w["top"] < max(g["bottom"] for g in groups[-1]):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    if not groups:
+        return [], 0.0, 0.0
+
+    def distinct(ws: list[dict]) -> int:
+        return len({k for w in ws for k in _HEADER_WORDS if k in _flat(w["text"])})
+
+    best = max(groups, key=distinct)
+    labels = sorted(best, key=lambda w: w["x0"])
+    top, bottom = min(w["top"] for w in best), max(w["bottom"] for w in best)
+    line = sorted(w["bottom"] - w["top"] for w in best)[len(best) // 2]
+    grew = True
+    while grew:
+        grew = False
+        for w in words:
+            text = _flat(w["text"])
+            if (w["bottom"] > bottom and top < w["top"] <= bottom + 0.8 * line and text and len(text) <= 12
+                    and not re.search(r"\d", text) and text not in ("合计", "总计")
+                    and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
+                bottom, grew = w["bottom"], True
+    return labels, top, bottom
 
 
 def _free_strips(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:

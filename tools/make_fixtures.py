@@ -260,6 +260,14 @@ def main() -> None:
     style = Style(row_rule=(0, ""), font="uming", font_size=8, leading=10, pad=3)
     record(no_rules, "jinhua_truth.json", jinhua, render(jinhua, no_rules, style))
 
+    # borderless again, cells centred vertically, spaced header labels, the name label wrapped in two lines
+    spaced = FIX / "borderless_centred.pdf"
+    style = Style(ruled=False, valign="middle", pad=3.5, font="uming", font_size=8, leading=10.5,
+                  col_widths=[88, 62, 62, 66, 60, 204, 244],
+                  header=("项目名称（资金使用单位）", "总  计", "财政拨款", "财政专户拨款", "其他资金", "绩 效 目 标",
+                          "绩 效 指 标"))
+    record(spaced, "jinhua_truth.json", jinhua, render(jinhua, spaced, style))
+
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "table.pdf"
         pages = render(jinhua, table)

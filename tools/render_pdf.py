@@ -45,6 +45,7 @@ class Style:
     page_numbers: bool = False
     row_rule: tuple[float, str] | None = None  # (width, grey) of the rules between data rows, if thinner
     header_rule: bool = True  # False: no rule between the header and the first row (header shaded instead)
+    header: tuple[str, ...] = tuple(HEADER)  # the labels as printed (some producers space them: 总  计)
 
 
 def fmt_amount(value: str | None) -> str:
@@ -110,7 +111,7 @@ class _Drawer:
         self.y = y
         self.draw_row([[t] if pdfmetrics.stringWidth(t, self.font, s.font_size) <= width - 2 * s.pad
                        else wrap(t, width - 2 * s.pad, self.font, s.font_size)
-                       for t, width in zip(HEADER, s.col_widths)], header=True)
+                       for t, width in zip(s.header, s.col_widths)], header=True)
 
     def finish(self) -> None:
         if self.style.page_numbers:
