@@ -32,6 +32,7 @@ def _header_leftover(cells: list[str], mapping: dict[int, str]) -> dict[str, str
     return out
 
 
+_UNIT_NOTE = re.compile(r"[（(]\s*(万元|元|千元|亿元|%|个|项)\s*[）)]")
 _NOTE = re.compile(r"^\s*(注|备注|说明|填报|制表|审核|附注)\s*[：:0-9一二三、.]")
 _LABELS = {
     "name": re.compile(r"^(项目名称|单位名称|资金使用单位)([（(][^）)]*[）)])?"),
@@ -75,10 +76,13 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
             if missing:
                 log.append(f"page {table.page}: header lacks columns {sorted(missing)}; they are left empty")
             for row_index, row_fields in reversed(header_rows):
-                fused = _header_leftover(table.cells[row_index], row_fields)
-                if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS):
-                    log.append(f"page {table.page}: header row also holds a data row ({fused.get('name', '')!r}): "
-                               "split off")
+                fused = {f: v for f, v in _header_leftover(table.cells[row_index], row_fields).items()
+                         if v and not _UNIT_NOTE.fullmatch(v)}
+                if fused:
+                    what = "a data row" if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS) else \
+                        "the rest of a row split across the page break"
+                    log.append(f"page {table.page}: header row also holds {what} "
+                               f"({fused.get('name') or next(iter(fused.values()))[:20]!r}): split off")
                     table.cells.insert(start, [fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)])
                     table.rows_y.insert(start, table.rows_y[row_index])
         data = PageTable(table.page, table.flavor, table.cells[start:], table.rows_y[start:])
@@ -90,6 +94,10 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
         for cells in data.cells:
             values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
             if not any(values.values()):
+                continue
+            if len(header_fields(cells, layout.columns)) >= _MIN_HEADER_FIELDS and \
+                    not any(looks_like_amount(values.get(f)) for f in AMOUNT_FIELDS):
+                log.append(f"page {table.page}: the header repeated inside the table: skipped")
                 continue
             no_amounts = not any(values.get(f) for f in AMOUNT_FIELDS)
             if no_amounts and _NOTE.match(values.get("name", "")) and not values.get("indicators"):

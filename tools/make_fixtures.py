@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import render_platypus
 from render_pdf import HEADER, Style, render, row_cells
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
@@ -267,6 +268,10 @@ def main() -> None:
                   header=("项目名称（资金使用单位）", "总  计", "财政拨款", "财政专户拨款", "其他资金", "绩 效 目 标",
                           "绩 效 指 标"))
     record(spaced, "jinhua_truth.json", jinhua, render(jinhua, spaced, style))
+
+    platypus = FIX / "reportlab_platypus.pdf"
+    render_platypus.render(jinhua, platypus)
+    record(platypus, "jinhua_truth.json", jinhua, find_pages(platypus, jinhua))
 
     with tempfile.TemporaryDirectory() as tmp:
         table = Path(tmp) / "table.pdf"
