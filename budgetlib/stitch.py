@@ -45,10 +45,28 @@ _LABELS = {
 }
 
 
+def _has_amounts(values: dict[str, str]) -> bool:
+    return any(values.get(f) for f in AMOUNT_FIELDS)
+
+
+def _concat(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
+    return {f: a.get(f, "") + b.get(f, "") for f in {**a, **b}}
+
+
+def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
+    """Append the rest of a row (cells without amounts) to the row it continues."""
+    prev.cells = _concat(prev.cells, part.cells)
+    if part.page not in prev.pages:
+        prev.pages.append(part.page)
+    log.append(f"page {part.page}: row without amounts joined to the row above "
+               f"({prev.cells.get('name', '')!r}, page {prev.page})")
+
+
 def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[list[RawRow], list[str]]:
     """Rows of the whole table, in order, each with the page it starts on."""
     log: list[str] = []
     rows: list[RawRow] = []
+    pending: RawRow | None = None  # a row part without name or amounts at the foot of a page
     mapping: dict[int, str] = {}
     width = 0
     for table in tables:
@@ -90,7 +108,7 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)
         n_before = len(rows)
-        first_on_page = True
+        page_rows = []
         for cells in data.cells:
             values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
             if not any(values.values()):
@@ -99,23 +117,32 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
                     not any(looks_like_amount(values.get(f)) for f in AMOUNT_FIELDS):
                 log.append(f"page {table.page}: the header repeated inside the table: skipped")
                 continue
-            no_amounts = not any(values.get(f) for f in AMOUNT_FIELDS)
-            if no_amounts and _NOTE.match(values.get("name", "")) and not values.get("indicators"):
+            if not _has_amounts(values) and _NOTE.match(values.get("name", "")) and not values.get("indicators"):
                 log.append(f"page {table.page}: note under the table skipped: {values['name'][:40]!r}")
                 continue
-            continues = rows and no_amounts and (first_on_page or not values.get("name"))
-            first_on_page = False
-            if continues:
-                prev = rows[-1]
-                for f, v in values.items():
-                    prev.cells[f] = prev.cells.get(f, "") + v
-                if table.page not in prev.pages:
-                    prev.pages.append(table.page)
-                log.append(f"page {table.page}: row without amounts joined to the row above "
-                           f"({prev.cells.get('name', '')!r}, page {prev.page})")
+            page_rows.append(values)
+        for k, values in enumerate(page_rows):
+            if pending is not None:
+                if k == 0 and _has_amounts(values):
+                    # cells centred vertically: the split row's name and amounts were printed on this page
+                    rows.append(RawRow(cells=_concat(pending.cells, values), page=pending.page,
+                                       pages=[pending.page, table.page]))
+                    log.append(f"page {table.page}: row split across the page break, its name and amounts on "
+                               f"this page, joined to its start on page {pending.page}")
+                    pending = None
+                    continue
+                _join(rows[-1], pending, log)
+                pending = None
+            if not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
+                if k > 0 and k == len(page_rows) - 1 and table is not tables[-1]:
+                    pending = RawRow(cells=values, page=table.page)  # decided on the next page
+                    continue
+                _join(rows[-1], RawRow(cells=values, page=table.page), log)
                 continue
             rows.append(RawRow(cells=values, page=table.page))
         log.append(f"page {table.page}: {table.flavor} table, {len(rows) - n_before} rows")
+    if pending is not None:
+        _join(rows[-1], pending, log)
     return rows, log
 
 
