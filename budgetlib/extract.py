@@ -9,9 +9,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from .borderless import borderless_table
 from .checks import run_checks
 from .exceptions import NoTextLayerError, TableNotFoundError
-from .grid import PageTable, borderless_table, merged_rows, ruled_tables
+from .grid import PageTable, merged_rows, ruled_tables
 from .layouts import Layout, detect_layout, header_fields
 from .model import Document
 from .pdf import read_text

@@ -1,23 +1,20 @@
-"""Cells from camelot: ruled pages through lattice, borderless pages through stream.
+"""Cells from camelot's lattice parser (ruled pages), and the check for rows camelot merged.
 
-Both return, per page, the table's rows as lists of cell strings (lines joined with "\\n" as
-camelot gives them) with their vertical position, so that the rows can be stitched across pages.
+A ``PageTable`` is one page's table as rows of cell strings (lines joined with "\\n" as camelot gives
+them) with their vertical position, so that rows can be stitched across pages; ``borderless.py``
+makes the same from pages without rules.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import warnings
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 import camelot
 
 from .settings import ExtractSettings
-
-log = logging.getLogger("budgetlib.extract")
 
 
 @dataclass
@@ -32,7 +29,7 @@ class PageTable:
         return len(self.cells[0]) if self.cells else 0
 
 
-def _quiet_read(path: Path, pages: list[int], **kwargs: object) -> camelot.core.TableList:
+def quiet_read(path: Path, pages: list[int], **kwargs: object) -> camelot.core.TableList:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True, **kwargs)
@@ -57,7 +54,7 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
     found: dict[int, list[PageTable]] = {p: [] for p in pages}
     if not pages:
         return found
-    tables = _quiet_read(path, pages, flavor="lattice", engine=engine or settings.engine, split_text=True,
+    tables = quiet_read(path, pages, flavor="lattice", engine=engine or settings.engine, split_text=True,
                          line_tol=settings.line_tol, joint_tol=settings.joint_tol)
     for t in tables:
         page = int(t.page)
@@ -68,178 +65,4 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
     return found
 
 
-_PAGE_NO = re.compile(r"^\s*(第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)\s*$")
-
-
-def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTable | None:
-    """A table without ruling lines, read by camelot stream inside an area and columns found from the
-    text positions: the area starts at the header row; a column boundary is the widest vertical strip
-    between two header labels that no text below the header crosses.  Stream gives one row per text
-    line; ``group_lines`` then joins lines into table rows.
-    """
-    import pdfplumber  # only borderless pages need word positions
-
-    with pdfplumber.open(str(path), pages=[page]) as pdf:
-        p = pdf.pages[0]
-        height = float(p.height)
-        words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)
-    labels, top, head_bottom = _header_band(words)
-    if len(labels) < 3:
-        return None
-    body = [w for w in words if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
-    labels_and_wraps = [w for w in words if top <= w["top"] <= head_bottom]
-    if not body:
-        return None
-    left = min(w["x0"] for w in body + labels) - 1
-    right = max(w["x1"] for w in body + labels) + 1
-    bottom = max(w["bottom"] for w in body) + 1
-    columns = []
-    for a, b in pairwise(labels):
-        free = _free_strips(a["x1"], b["x0"], [(w["x0"], w["x1"]) for w in body])
-        if free:
-            lo, hi = max(free, key=lambda s: s[1] - s[0])
-            columns.append((lo + hi) / 2)
-    area = f"{left:.1f},{height - top + 2:.1f},{right:.1f},{height - bottom:.1f}"
-    tables = _quiet_read(path, [page], flavor="stream", table_areas=[area],
-                         columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
-    if not tables:
-        return None
-    t = tables[0]
-    cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
-    ys = [_text_extent(band, body + labels_and_wraps, height) for band in t.rows]
-    # the header's lines (a label wrapped over two lines) become one header row
-    n_head = sum(1 for top_y, _ in ys if top_y > height - head_bottom - 0.5)
-    if n_head > 1:
-        joined = ["\n".join(row[c] for row in cells[:n_head] if row[c].strip()) for c in range(len(cells[0]))]
-        cells = [joined, *cells[n_head:]]
-        ys = [(ys[0][0], min(y[1] for y in ys[:n_head])), *ys[n_head:]]
-    keep = [i for i, row in enumerate(cells) if not _PAGE_NO.match(" ".join(c for c in row if c.strip()) or "x")]
-    return PageTable(page, "stream", [cells[i] for i in keep], [ys[i] for i in keep])
-
-
-_HEADER_WORDS = ("项目名称", "总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标")
-
-
-def _text_extent(band: tuple[float, float], words: list[dict], height: float) -> tuple[float, float]:
-    """(top, bottom) in PDF points of the text camelot put in the row spanning ``band``; camelot's own
-    row bounds are midpoints between lines, not where the text is."""
-    hi, lo = band
-    inside = [w for w in words if lo <= height - (w["top"] + w["bottom"]) / 2 <= hi]
-    if not inside:
-        return (hi, lo)
-    return (max(height - w["top"] for w in inside), min(height - w["bottom"] for w in inside))
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
-    """The header row: its label words left to right, and its top and bottom (pdfplumber's y, from the top).
-
-    Label words that overlap vertically form a line; the header is the line with the most distinct column
-    labels (the title, which also says 绩效目标, is a line of its own).  Text wrapped onto a further
-    line of a label (``（资金使用单位）``) belongs to the header too.
-    """
-    cands = sorted((w for w in words if any(_flat(w["text"]).startswith(k) or
-                                            (k in _flat(w["text"]) and len(_flat(w["text"])) <= 16)
-                                            for k in _HEADER_WORDS)), key=lambda w: w["top"])
-    groups: list[list[dict]] = []
-    for w in cands:
-        if groups and w["top"] < max(g["bottom"] for g in groups[-1]):
-            groups[-1].append(w)
-        else:
-            groups.append([w])
-    if not groups:
-        return [], 0.0, 0.0
-
-    def distinct(ws: list[dict]) -> int:
-        return len({k for w in ws for k in _HEADER_WORDS if k in _flat(w["text"])})
-
-    best = max(groups, key=distinct)
-    labels = sorted(best, key=lambda w: w["x0"])
-    top, bottom = min(w["top"] for w in best), max(w["bottom"] for w in best)
-    line = sorted(w["bottom"] - w["top"] for w in best)[len(best) // 2]
-    grew = True
-    while grew:
-        grew = False
-        for w in words:
-            text = _flat(w["text"])
-            if (w["bottom"] > bottom and top < w["top"] <= bottom + 0.8 * line and text and len(text) <= 12
-                    and not re.search(r"\d", text) and text not in ("合计", "总计")
-                    and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
-                bottom, grew = w["bottom"], True
-    return labels, top, bottom
-
-
-def _free_strips(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Sub-intervals of (lo, hi) that no span covers."""
-    strips = [(lo, hi)]
-    for a, b in spans:
-        nxt = []
-        for s, e in strips:
-            if b <= s or a >= e:
-                nxt.append((s, e))
-                continue
-            if a > s:
-                nxt.append((s, a))
-            if b < e:
-                nxt.append((b, e))
-        strips = nxt
-    return strips
-
-
-def _split_threshold(gaps: list[float]) -> float | None:
-    """The gap size that best separates the white space between lines of a cell from the (larger)
-    white space between rows: two-class split of the gaps (Otsu), or None when they are all alike."""
-    values = sorted(gaps)
-    if len(values) < 2 or values[-1] - values[0] < 1.0:
-        return None
-    best, cut = -1.0, None
-    for i in range(1, len(values)):
-        low, high = values[:i], values[i:]
-        m_low, m_high = sum(low) / len(low), sum(high) / len(high)
-        score = len(low) * len(high) * (m_high - m_low) ** 2
-        if score > best:
-            best, cut = score, (values[i - 1] + values[i]) / 2
-    small = [g for g in values if cut is not None and g < cut]
-    if cut is None or not small or cut < 1.5 * (sum(small) / len(small)) + 0.5:
-        return None
-    return cut
-
-
-def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> PageTable:
-    """Join stream lines into table rows.
-
-    Rows are padded, lines inside a cell are not: a new row starts at a band of white space (across all
-    columns) clearly wider than the space between the lines of a cell, or where a line carries an
-    amount in ``anchor_col`` (总计) while the row being built already has one.  ``row_gap`` (in points) is
-    the least white space taken as a row boundary when the gaps do not separate by themselves.
-    """
-    if not table.cells:
-        return table
-    order = range(len(table.cells))
-    # white space above each line: from the lowest text bottom so far down to this line's top
-    floor = table.rows_y[0][1]
-    gaps = [0.0]
-    for i in order[1:]:
-        top, bottom = table.rows_y[i]
-        gaps.append(floor - top)
-        floor = min(floor, bottom)
-    cut = _split_threshold([g for g in gaps[1:] if g > 0])
-    limit = cut if cut is not None else max(row_gap, 0.1)
-    groups: list[list[int]] = [[0]]
-    for i in order[1:]:
-        has_anchor = anchor_col is not None and table.cells[i][anchor_col].strip() != ""
-        group_anchor = anchor_col is not None and any(table.cells[j][anchor_col].strip() for j in groups[-1])
-        if gaps[i] > limit or (has_anchor and group_anchor):
-            groups.append([i])
-        else:
-            groups[-1].append(i)
-    cells = [["\n".join(table.cells[j][c] for j in g if table.cells[j][c].strip()) for c in range(table.n_cols)]
-             for g in groups]
-    ys = [(table.rows_y[g[0]][0], min(table.rows_y[j][1] for j in g)) for g in groups]
-    return PageTable(table.page, table.flavor, cells, ys)
-
-
-__all__ = ["PageTable", "borderless_table", "group_lines", "ruled_tables"]
+__all__ = ["PageTable", "merged_rows", "quiet_read", "ruled_tables"]

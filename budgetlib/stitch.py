@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from .amounts import AMOUNT_FIELDS, looks_like_amount
-from .grid import PageTable, group_lines
+from .borderless import group_lines
+from .grid import PageTable
 from .layouts import Layout, header_fields, squash
 from .model import RawRow
 
