@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install report extract test lint bench fixtures lab clean
+.PHONY: install report extract test lint bench fixtures notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: install
 ## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
 fixtures: install
 	cd tools && ../$(BIN)/python make_fixtures.py
+
+## write notebooks/NN_*.ipynb from their paired py:percent scripts (no outputs)
+notebooks: install
+	$(BIN)/python tools/sync_notebooks.py
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks
