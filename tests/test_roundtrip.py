@@ -92,3 +92,13 @@ def test_two_header_rows_and_a_footnote():
     doc = read_pdf(FIXTURES / "libreoffice_two_row_header.pdf")
     assert any("note under the table skipped" in line for line in doc.log)
     assert all(r.amounts["fiscal"] is not None for r in doc.rows)
+
+
+@pytest.mark.parametrize("name", ["data/raw/jinhua_performance_targets.pdf", "tests/fixtures/libreoffice_xlsx.pdf"])
+def test_exact_with_the_rendering_engine_too(name):
+    """camelot's default engine (render + vector lines) gives the same rows as the vector engine."""
+    from budgetlib import ExtractSettings
+
+    entry = manifest()[name]
+    doc = read_pdf(PROJ_ROOT / name, ExtractSettings(engine="combined"))
+    assert differences(doc, load_truth(entry["truth"]), entry["pages"]) == []
