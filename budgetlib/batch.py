@@ -85,7 +85,8 @@ class Extraction:
                 for d in self.documents]
         rows += [{"source": f.source, "status": "error", "reason": f.reason} for f in self.failures]
         rows += [{"source": f.source, "status": "skipped", "reason": f.reason} for f in self.skipped]
-        return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS)
+        counts = {c: "Int64" for c in ("units", "projects", "indicators", "findings")}
+        return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS).astype(counts)
 
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet")) -> list[Path]:
         """Write every table to ``out_dir`` atomically; returns the files written."""
@@ -93,7 +94,7 @@ class Extraction:
         written: list[Path] = []
         for name, df in self.tables().items():
             written += write_table(df, out_dir, name, formats)
-        written += write_table(self.sources().astype({"reason": "string"}), out_dir, "sources", ("csv",))
+        written += write_table(self.sources(), out_dir, "sources", ("csv",))
         written += write_table(log_frame(self.documents), out_dir, "log", ("csv",))
         return written
 
