@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .borderless import borderless_table
 from .checks import run_checks
-from .exceptions import NoTextLayerError, TableNotFoundError
+from .exceptions import InputError, NoTextLayerError, TableNotFoundError
 from .grid import PageTable, merged_rows, ruled_tables
 from .layouts import Layout, detect_layout, header_fields
 from .model import Document
@@ -52,24 +52,21 @@ def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *
     """
     settings = settings or ExtractSettings()
     if isinstance(pdf, bytes | bytearray):
+        name = source or "document.pdf"
         with tempfile.TemporaryDirectory(prefix="budgetlib-") as tmp:
-            path = Path(tmp) / (source or "document.pdf")
+            path = Path(tmp) / "document.pdf"
             path.write_bytes(pdf)
-            return _read(path, settings, source or "document.pdf")
+            try:
+                return _read(path, settings, name)
+            except InputError as exc:  # name the document, not the temporary file
+                raise type(exc)(name, exc.detail) from None
     return _read(Path(pdf), settings, source or Path(pdf).name)
 
 
-def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
-    pdf = read_text(path)
-    if not any(t.strip() for t in pdf.texts):
-        if any(pdf.images):
-            raise NoTextLayerError(path)
-        raise TableNotFoundError(path, f"no text on any of its {pdf.n_pages} pages")
-    layout = detect_layout(pdf.texts)
-    if layout is None:
-        raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
-    pages = [i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)]
-    notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
+def _page_tables(path: Path, pages: list[int], layout: Layout, settings: ExtractSettings,
+                 notes: list[str]) -> list[PageTable]:
+    """The table on each candidate page: camelot lattice, corrected where it merged rows, else the
+    page read from its text positions (borderless)."""
     ruled = ruled_tables(path, pages, settings)
     tables: list[PageTable] = []
     for page in pages:
@@ -89,6 +86,21 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
         if stream is not None:
             notes.append(f"page {page}: no usable ruled table, read from text positions (borderless)")
             tables.append(stream)
+    return tables
+
+
+def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
+    pdf = read_text(path)
+    if not any(t.strip() for t in pdf.texts):
+        if any(pdf.images):
+            raise NoTextLayerError(path)
+        raise TableNotFoundError(path, f"no text on any of its {pdf.n_pages} pages")
+    layout = detect_layout(pdf.texts)
+    if layout is None:
+        raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
+    pages = [i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)]
+    notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
+    tables = _page_tables(path, pages, layout, settings, notes)
     raw, stitch_log = stitch(tables, layout, settings.row_gap)
     notes.extend(stitch_log)
     if not raw:

@@ -95,3 +95,8 @@ def test_crash_while_writing_leaves_no_half_file(sample_pdf, tmp_path, monkeypat
         result.write(out)
     assert (out / "projects.parquet").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_bytes_input_errors_name_the_document():
+    with pytest.raises(NotAPDFError, match=r"^x\.pdf: not a PDF"):
+        read_pdf(b"hello", source="x.pdf")
