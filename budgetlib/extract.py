@@ -21,7 +21,8 @@ from .stitch import stitch
 
 log = logging.getLogger("budgetlib.extract")
 
-_DEPT = re.compile(r"部门名称\s*[：:]\s*(.+?)(?:\s{2,}|\s*单位\s*[：:]|\r|\n|$)")
+_DEPT = re.compile(r"(?:部门名称|单位名称|预算单位|编制单位)\s*[：:]\s*(.+?)"
+                   r"(?:\s{2,}|\s*(?:金额)?单位\s*[：:]|\s*(?:金额)?单位\s*(?=万元|元)|\r|\n|$)")
 _AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)")
 
 

@@ -82,3 +82,15 @@ def test_settings_are_validated():
         ExtractSettings(engine="magic")
     with pytest.raises(SettingsError, match="workers"):
         ExtractSettings(workers=-1)
+
+
+@pytest.mark.parametrize(("text", "department", "unit"), [
+    ("部门名称：广州市荔湾区人民政府金花街道办事处 单位：万元", "广州市荔湾区人民政府金花街道办事处", "万元"),
+    ("部门名称：某某局\u3000\u3000单位：万元", "某某局", "万元"),
+    ("单位名称：某某街道办事处\n金额单位：元", "某某街道办事处", "元"),
+    ("编制单位：某某中心    单位：万元", "某某中心", "万元"),
+])
+def test_department_line(text, department, unit):
+    from budgetlib.extract import _department
+
+    assert _department([text], [1]) == (department, unit)
