@@ -69,11 +69,15 @@ def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
     rows = doc.rows
     totals = [r for r in rows if r.kind == "total"]
     units = [r for r in rows if r.kind == "unit"]
+    members: dict[int, list[Row]] = {u.ordinal: [] for u in units}  # a unit's projects follow it
+    current: Row | None = None
+    for row in rows:
+        if row.kind == "unit":
+            current = row
+        elif row.kind == "project" and current is not None:
+            members[current.ordinal].append(row)
     for unit in units:
-        members = [r for r in rows if r.kind == "project" and r.unit == unit.name and
-                   r.ordinal > unit.ordinal and not any(u.ordinal > unit.ordinal and u.ordinal < r.ordinal
-                                                        for u in units)]
-        _compare(c, unit, members, f"{len(members)} projects", tol)
+        _compare(c, unit, members[unit.ordinal], f"{len(members[unit.ordinal])} projects", tol)
     for total in totals:
         parts = units or [r for r in rows if r.kind == "project"]
         _compare(c, total, parts, f"{len(parts)} {'units' if units else 'projects'}", tol)

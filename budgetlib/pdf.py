@@ -21,7 +21,7 @@ class PdfText:
     path: Path
     sha256: str
     texts: list[str]  # one per page, page 1 first
-    images: list[int]  # image objects per page
+    images: list[int]  # image objects per page (counted only when no page has text)
 
     @property
     def n_pages(self) -> int:
@@ -51,17 +51,26 @@ def read_text(path: str | Path, data: bytes | None = None) -> PdfText:
             raise EncryptedPDFError(path) from None
         raise DamagedPDFError(path, str(exc).rstrip(".")) from None
     try:
-        texts, images = [], []
+        texts = []
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
             texts.append(textpage.get_text_bounded())
-            images.append(sum(1 for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2)))
             textpage.close()
             page.close()
+        # images matter only to tell a scanned PDF from an empty one
+        images = [] if any(t.strip() for t in texts) else [_images(doc, i) for i in range(len(doc))]
     finally:
         doc.close()
     return PdfText(path, hashlib.sha256(data).hexdigest(), texts, images)
+
+
+def _images(doc: pdfium.PdfDocument, index: int) -> int:
+    page = doc[index]
+    try:
+        return sum(1 for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+    finally:
+        page.close()
 
 
 __all__ = ["PdfText", "check_bytes", "read_text"]

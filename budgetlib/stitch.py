@@ -63,6 +63,60 @@ def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
                f"({prev.cells.get('name', '')!r}, page {prev.page})")
 
 
+def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict[int, str], PageTable] | None:
+    """The column of each field, and the table's rows under its header; None if it has no header.
+
+    A second header row (资金来源 over 财政拨款/财政专户拨款/其他资金) names more columns.  Text in a
+    header cell beyond its label is a row fused with the header where a rule is missing: a first data
+    row (with amounts) or the rest of a row split across the page break.
+    """
+    h, found = _find_header(table, layout)
+    if h is None:
+        return None
+    mapping, header_rows, start = dict(found), [(h, found)], h + 1
+    while start < len(table.cells) and start <= h + 2:
+        more = {i: f for i, f in header_fields(table.cells[start], layout.columns).items()
+                if f not in mapping.values()}
+        if not more or any(looks_like_amount(c) for c in table.cells[start]):
+            break
+        mapping.update(more)
+        header_rows.append((start, more))
+        start += 1
+    missing = {c.field for c in layout.columns} - set(mapping.values())
+    if missing:
+        log.append(f"page {table.page}: header lacks columns {sorted(missing)}; they are left empty")
+    cells, ys = table.cells[start:], table.rows_y[start:]
+    for row_index, row_fields in reversed(header_rows):
+        fused = {f: v for f, v in _header_leftover(table.cells[row_index], row_fields).items()
+                 if v and not _UNIT_NOTE.fullmatch(v)}
+        if fused:
+            what = "a data row" if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS) else \
+                "the rest of a row split across the page break"
+            log.append(f"page {table.page}: header row also holds {what} "
+                       f"({fused.get('name') or next(iter(fused.values()))[:20]!r}): split off")
+            cells = [[fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)], *cells]
+            ys = [table.rows_y[row_index], *ys]
+    return mapping, PageTable(table.page, table.flavor, cells, ys)
+
+
+def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: list[str]) -> list[dict[str, str]]:
+    """The page's rows as field → text, without empty rows, repeated headers and notes under the table."""
+    out = []
+    for cells in data.cells:
+        values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
+        if not any(values.values()):
+            continue
+        if len(header_fields(cells, layout.columns)) >= _MIN_HEADER_FIELDS and \
+                not any(looks_like_amount(values.get(f)) for f in AMOUNT_FIELDS):
+            log.append(f"page {data.page}: the header repeated inside the table: skipped")
+            continue
+        if not _has_amounts(values) and _NOTE.match(values.get("name", "")) and not values.get("indicators"):
+            log.append(f"page {data.page}: note under the table skipped: {values['name'][:40]!r}")
+            continue
+        out.append(values)
+    return out
+
+
 def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[list[RawRow], list[str]]:
     """Rows of the whole table, in order, each with the page it starts on."""
     log: list[str] = []
@@ -71,57 +125,22 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
     mapping: dict[int, str] = {}
     width = 0
     for table in tables:
-        h, found = _find_header(table, layout)
-        if h is None:
+        header = _read_header(table, layout, log)
+        if header is None:
             if not mapping or table.n_cols != width:
                 log.append(f"page {table.page}: {table.flavor} table of {table.n_cols} columns has no "
                            f"{layout.title} header and does not continue one: skipped")
                 continue
-            start = 0
+            data = table
             log.append(f"page {table.page}: {table.flavor} table continues the previous page (no header)")
         else:
-            mapping, width, start = dict(found), table.n_cols, h + 1
-            header_rows = [(h, found)]
-            # a second header row (资金来源 over 财政拨款/财政专户拨款/其他资金) names more columns
-            while start < len(table.cells) and start <= h + 2:
-                more = {i: f for i, f in header_fields(table.cells[start], layout.columns).items()
-                        if f not in mapping.values()}
-                if not more or any(looks_like_amount(c) for c in table.cells[start]):
-                    break
-                mapping.update(more)
-                header_rows.append((start, more))
-                start += 1
-            missing = {c.field for c in layout.columns} - set(mapping.values())
-            if missing:
-                log.append(f"page {table.page}: header lacks columns {sorted(missing)}; they are left empty")
-            for row_index, row_fields in reversed(header_rows):
-                fused = {f: v for f, v in _header_leftover(table.cells[row_index], row_fields).items()
-                         if v and not _UNIT_NOTE.fullmatch(v)}
-                if fused:
-                    what = "a data row" if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS) else \
-                        "the rest of a row split across the page break"
-                    log.append(f"page {table.page}: header row also holds {what} "
-                               f"({fused.get('name') or next(iter(fused.values()))[:20]!r}): split off")
-                    table.cells.insert(start, [fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)])
-                    table.rows_y.insert(start, table.rows_y[row_index])
-        data = PageTable(table.page, table.flavor, table.cells[start:], table.rows_y[start:])
+            mapping, data = header
+            width = table.n_cols
         if table.flavor == "stream":
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)
         n_before = len(rows)
-        page_rows = []
-        for cells in data.cells:
-            values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
-            if not any(values.values()):
-                continue
-            if len(header_fields(cells, layout.columns)) >= _MIN_HEADER_FIELDS and \
-                    not any(looks_like_amount(values.get(f)) for f in AMOUNT_FIELDS):
-                log.append(f"page {table.page}: the header repeated inside the table: skipped")
-                continue
-            if not _has_amounts(values) and _NOTE.match(values.get("name", "")) and not values.get("indicators"):
-                log.append(f"page {table.page}: note under the table skipped: {values['name'][:40]!r}")
-                continue
-            page_rows.append(values)
+        page_rows = _page_rows(data, mapping, layout, log)
         for k, values in enumerate(page_rows):
             if pending is not None:
                 if k == 0 and _has_amounts(values):
