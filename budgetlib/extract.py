@@ -15,7 +15,7 @@ from .exceptions import InputError, NoTextLayerError, TableNotFoundError
 from .grid import PageTable, merged_rows, ruled_tables
 from .layouts import Layout, detect_layout, header_fields
 from .model import Document
-from .pdf import read_text
+from .pdf import parser_damage, read_text
 from .settings import ExtractSettings
 from .stitch import stitch
 
@@ -101,7 +101,8 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
         raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
     pages = [i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)]
     notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
-    tables = _page_tables(path, pages, layout, settings, notes)
+    with parser_damage(path):
+        tables = _page_tables(path, pages, layout, settings, notes)
     raw, stitch_log = stitch(tables, layout, settings.row_gap)
     notes.extend(stitch_log)
     if not raw:

@@ -6,7 +6,10 @@ that text so camelot only parses the pages that hold the table.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,4 +76,42 @@ def _images(doc: pdfium.PdfDocument, index: int) -> int:
         page.close()
 
 
-__all__ = ["PdfText", "check_bytes", "read_text"]
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+# what the PDF parsers under camelot (playa, pdfminer) say when content is lost, not merely repaired
+_LOSS = ("STILL not found", "Invalid font dictionary", "Could not get stream", "Unexpected EOF")
+_PARSER_LOGGERS = ("playa", "pdfminer")
+
+
+@contextlib.contextmanager
+def parser_damage(path: Path) -> Iterator[None]:
+    """Keep the PDF parsers' warnings (with their tracebacks) off the terminal, and refuse the file
+    when they report lost content: text read from a broken PDF cannot be trusted."""
+    handler = _Collect()
+    saved = []
+    for name in _PARSER_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, logger.propagate, logger.level))
+        logger.addHandler(handler)
+        logger.propagate = False
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, propagate, level in saved:
+            logger.removeHandler(handler)
+            logger.propagate = propagate
+            logger.setLevel(level)
+    lost = [m for m in handler.messages if any(k in m for k in _LOSS)]
+    if lost:
+        raise DamagedPDFError(path, f"parts of it cannot be read: {lost[0].splitlines()[0][:120]}")
+
+
+__all__ = ["PdfText", "check_bytes", "parser_damage", "read_text"]

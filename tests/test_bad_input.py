@@ -23,6 +23,7 @@ BAD = {
     "empty.pdf": (EmptyFileError, "empty"),
     "not_a_pdf.pdf": (NotAPDFError, "not a PDF"),
     "truncated.pdf": (DamagedPDFError, "truncated"),
+    "damaged.pdf": (DamagedPDFError, "cannot be read"),
     "encrypted.pdf": (EncryptedPDFError, "encrypted"),
     "scanned.pdf": (NoTextLayerError, "scanned"),
 }
@@ -76,6 +77,12 @@ def test_batch_keeps_good_files(bad_dir, sample_pdf, real_pdfs, tmp_path):
     assert len(projects) == 54
     sources = pd.read_csv(out / "sources.csv", encoding="utf-8-sig")
     assert sorted(sources["status"]) == ["error"] * (len(BAD) + 1) + ["ok"]
+
+
+def test_owner_password_only_is_read(fixtures_dir):
+    """Encrypted with an empty user password (only an owner password, made by qpdf): readers open it."""
+    assert fixtures_dir.joinpath("owner_password_only.pdf").read_bytes().count(b"/Encrypt") >= 1
+    assert len(read_pdf(fixtures_dir / "owner_password_only.pdf").projects) == 54
 
 
 def test_crash_while_writing_leaves_no_half_file(sample_pdf, tmp_path, monkeypatch):

@@ -6,7 +6,7 @@
 Writes ``data/raw/jinhua_performance_targets.pdf`` (the bundled sample) and ``tests/fixtures/*.pdf``
 with ``tests/fixtures/manifest.json``: for every fixture, its ground-truth file and the page on
 which each row starts.  The PDFs are committed, so neither the tests nor CI need this script, its
-fonts or LibreOffice.  Needs the Debian fonts fonts-wqy-microhei and fonts-arphic-uming.
+fonts or LibreOffice.  Needs the Debian fonts fonts-wqy-microhei and fonts-arphic-uming, and qpdf.
 """
 
 from __future__ import annotations
@@ -216,10 +216,16 @@ def bad_inputs(sample: Path) -> None:
     (FIX / "bad" / "not_a_pdf.pdf").write_text("部门名称,总计\n金花街道,4125.06\n", encoding="utf-8")
     data = sample.read_bytes()
     (FIX / "bad" / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    damaged = bytearray(data)  # intact start and end, 30 kB zeroed in the middle (a font object is lost)
+    damaged[len(data) // 3: len(data) // 3 + 30_000] = bytes(30_000)
+    (FIX / "bad" / "damaged.pdf").write_bytes(bytes(damaged))
     c = canvas.Canvas(str(FIX / "bad" / "encrypted.pdf"), encrypt="secret", invariant=1)
     c.drawString(72, 720, "encrypted")
     c.save()
     scanned(sample, FIX / "bad" / "scanned.pdf")
+    # not bad: encrypted with an empty user password (only an owner password), which readers open
+    subprocess.run(["qpdf", "--encrypt", "", "owner-secret", "256", "--", str(sample),
+                    str(FIX / "owner_password_only.pdf")], check=True)
 
 
 def main() -> None:
