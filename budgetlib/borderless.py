@@ -42,7 +42,7 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
             lo, hi = max(free, key=lambda s: s[1] - s[0])
             columns.append((lo + hi) / 2)
     area = f"{left:.1f},{height - top + 2:.1f},{right:.1f},{height - bottom:.1f}"
-    tables = quiet_read(path, [page], flavor="stream", table_areas=[area],
+    tables = quiet_read(path, [page], settings, flavor="stream", table_areas=[area],
                          columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
     if not tables:
         return None

@@ -29,10 +29,17 @@ class PageTable:
         return len(self.cells[0]) if self.cells else 0
 
 
-def quiet_read(path: Path, pages: list[int], **kwargs: object) -> camelot.core.TableList:
+def quiet_read(path: Path, pages: list[int], settings: ExtractSettings, **kwargs: object) -> camelot.core.TableList:
+    """camelot.read_pdf on ``pages``, its warnings silenced (what matters is logged by the caller).
+
+    ``word_margin`` is pdfminer's: a gap wider than this many character widths reads as a space.  Word
+    and LibreOffice Writer put a small gap between Chinese and Latin text (auto-spacing) that is not a
+    space in the document; pdfminer's default (0.1) would print one there ("大于 90%").
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True, **kwargs)
+        return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True,
+                                layout_kwargs={"word_margin": settings.word_margin}, **kwargs)
 
 
 _AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}\s*$")
@@ -54,7 +61,7 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
     found: dict[int, list[PageTable]] = {p: [] for p in pages}
     if not pages:
         return found
-    tables = quiet_read(path, pages, flavor="lattice", engine=engine or settings.engine, split_text=True,
+    tables = quiet_read(path, pages, settings, flavor="lattice", engine=engine or settings.engine, split_text=True,
                          line_tol=settings.line_tol, joint_tol=settings.joint_tol)
     for t in tables:
         page = int(t.page)

@@ -21,6 +21,9 @@ class ExtractSettings:
     row_gap: in a table without rules between its rows, white space (points) taken as a row boundary
         when the gaps between lines do not separate into "inside a cell" and "between rows" by
         themselves (they usually do, and then this is not used).
+    word_margin: pdfminer's word margin; a gap between characters wider than this many character
+        widths is read as a space.  0.35 keeps the small gap that Word and LibreOffice Writer put
+        between Chinese and Latin text from turning into a space that the document does not have.
     amount_tolerance: allowed difference (万元) before a sum is reported as not adding up;
         0 means exact to the cent.
     """
@@ -30,6 +33,7 @@ class ExtractSettings:
     line_tol: float = 2.0
     joint_tol: float = 2.0
     row_gap: float = 4.0
+    word_margin: float = 0.35
     amount_tolerance: float = 0.0
 
     def __post_init__(self) -> None:
@@ -37,7 +41,7 @@ class ExtractSettings:
             raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be a whole number >= 0 (0 = one per core), got {self.workers!r}")
-        for name in ("line_tol", "joint_tol", "row_gap", "amount_tolerance"):
+        for name in ("line_tol", "joint_tol", "row_gap", "word_margin", "amount_tolerance"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise SettingsError(f"{name} must be a number >= 0, got {value!r}")

@@ -1,7 +1,7 @@
 """Regenerate the bundled sample and the test fixtures from the ground-truth JSON.
 
     python tools/make_fixtures.py            # everything (needs LibreOffice for the spreadsheet export)
-    python tools/make_fixtures.py --no-office
+    python tools/make_fixtures.py --no-office   # skip the LibreOffice exports (spreadsheet, Word)
 
 Writes ``data/raw/jinhua_performance_targets.pdf`` (the bundled sample) and ``tests/fixtures/*.pdf``
 with ``tests/fixtures/manifest.json``: for every fixture, its ground-truth file and the page on
@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import render_docx
 import render_platypus
 from render_pdf import HEADER, Style, render, row_cells
 from reportlab.lib.pagesizes import A4, landscape
@@ -292,13 +293,16 @@ def main() -> None:
         record(office, "jinhua_truth.json", jinhua, spreadsheet(jinhua, office))
         # another spreadsheet: two header rows (资金来源 over the three sources), numeric cells, thin
         # borders, another font and widths, and a footnote under the table
+        word = FIX / "word_docx_writer.pdf"  # a Word document exported by LibreOffice Writer
+        render_docx.render(jinhua, word)
+        record(word, "jinhua_truth.json", jinhua, find_pages(word, jinhua))
         office2 = FIX / "libreoffice_two_row_header.pdf"
         record(office2, "other_truth.json", other, spreadsheet(
             other, office2, two_row_header=True, numbers=True, font="WenQuanYi Micro Hei", border_style="thin",
             note="注：本表金额单位为万元，项目按资金使用单位列示。", widths=(30, 12, 12, 13, 11, 34, 46)))
     else:
         old = json.loads((FIX / "manifest.json").read_text(encoding="utf-8"))
-        manifest.update({k: v for k, v in old.items() if "libreoffice" in k})
+        manifest.update({k: v for k, v in old.items() if "libreoffice" in k or "word_docx" in k})
 
     bad_inputs(sample)
     (FIX / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",

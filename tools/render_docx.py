@@ -1,0 +1,60 @@
+"""Write a 项目支出绩效目标表 as a Word document (python-docx) and export it with LibreOffice Writer
+headless: how most disclosures are produced (the real Jiangsu PDFs are Word exports).
+
+A narrative paragraph, the title and the 部门名称/单位 line before a "Table Grid" table whose header row
+repeats on every page; rows may break across pages (Word's default), cells are top-aligned, project
+names indented with spaces.  Writer puts a small gap between Chinese and Latin text (auto-spacing)
+that is not a space in the document.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from render_pdf import HEADER, row_cells
+
+WIDTHS_CM = (4.5, 1.8, 1.8, 2.0, 1.8, 6.5, 8.3)
+
+
+def render(truth: dict, out: Path, font: str = "AR PL UMing CN") -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, margin, Cm(1.5))
+    normal = doc.styles["Normal"]
+    normal.font.name = font
+    normal.font.size = Pt(8)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    doc.add_paragraph("七、项目支出绩效目标情况：本部门项目支出绩效目标如下表。")
+    title = doc.add_paragraph(truth["title"])
+    title.runs[0].font.size = Pt(15)
+    doc.add_paragraph(f"部门名称：{truth['department']}{' ' * 40}单位：{truth['amount_unit']}")
+    table = doc.add_table(rows=1, cols=7)
+    table.style = "Table Grid"
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for cell, text in zip(table.rows[0].cells, HEADER):
+        cell.text = text
+    for row in truth["rows"]:
+        cells = table.add_row().cells
+        for i, (cell, text) in enumerate(zip(cells, row_cells(row))):
+            cell.text = ("    " + text) if i == 0 and row["kind"] == "project" else text
+    for row in table.rows:
+        for cell, width in zip(row.cells, WIDTHS_CM):
+            cell.width = Cm(width)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "table.docx"
+        doc.save(src)
+        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
+                       check=True, capture_output=True)
+        out.write_bytes((Path(tmp) / "table.pdf").read_bytes())
