@@ -24,7 +24,8 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
     with pdfplumber.open(str(path), pages=[page]) as pdf:
         p = pdf.pages[0]
         height = float(p.height)
-        words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)
+        words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)  # labels such as 总  计 stay whole
+        fine = p.extract_words(x_tolerance=0.5)  # cell texts apart even where a column gap is narrow
     labels, top, head_bottom = _header_band(words)
     if len(labels) < 3:
         return None
@@ -35,13 +36,18 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
     left = min(w["x0"] for w in body + labels) - 1
     right = max(w["x1"] for w in body + labels) + 1
     bottom = max(w["bottom"] for w in body) + 1
+    spans = [(w["x0"], w["x1"]) for w in fine if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
     columns = []
     for a, b in pairwise(labels):
-        free = _free_strips(a["x1"], b["x0"], [(w["x0"], w["x1"]) for w in body])
+        free = _free_strips(a["x1"], b["x0"], spans)
         if free:
             lo, hi = max(free, key=lambda s: s[1] - s[0])
             columns.append((lo + hi) / 2)
-    area = f"{left:.1f},{height - top + 2:.1f},{right:.1f},{height - bottom:.1f}"
+    # the area starts just above the header, below the line above it (camelot takes a text whose centre
+    # lies within 2 pt of the area, so the 部门名称 line must not reach into it)
+    above = max((w["bottom"] for w in words if w["bottom"] <= top + 0.5), default=top - 2)
+    area_top = max(above, top - 2)
+    area = f"{left:.1f},{height - area_top:.1f},{right:.1f},{height - bottom:.1f}"
     tables = quiet_read(path, [page], settings, flavor="stream", table_areas=[area],
                          columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
     if not tables:

@@ -93,7 +93,7 @@ def find_pages(path: Path, truth: dict) -> list[int]:
 
 
 def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: str | None = None,
-                numbers: bool = False, font: str = "AR PL UMing CN", border_style: str = "hair",
+                numbers: bool = False, font: str = "AR PL UMing CN", border_style: str | None = "hair",
                 widths: tuple[int, ...] = (24, 10, 10, 11, 10, 38, 52)) -> list[int]:
     """Write the table as .xlsx with openpyxl and export it with LibreOffice headless.
 
@@ -106,7 +106,7 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
     wb = Workbook()
     ws = wb.active
     ws.title = "项目支出绩效目标表"
-    side = Side(style=border_style, color="000000")
+    side = Side(style=border_style, color="000000")  # border_style None: no borders
     border = Border(left=side, right=side, top=side, bottom=side)
     body = Font(name=font, size=9)
     ws.merge_cells("A1:G1")
@@ -296,6 +296,8 @@ def main() -> None:
         word = FIX / "word_docx_writer.pdf"  # a Word document exported by LibreOffice Writer
         render_docx.render(jinhua, word)
         record(word, "jinhua_truth.json", jinhua, find_pages(word, jinhua))
+        plain = FIX / "libreoffice_borderless.pdf"  # a spreadsheet with no borders at all
+        record(plain, "other_truth.json", other, spreadsheet(other, plain, border_style=None))
         office2 = FIX / "libreoffice_two_row_header.pdf"
         record(office2, "other_truth.json", other, spreadsheet(
             other, office2, two_row_header=True, numbers=True, font="WenQuanYi Micro Hei", border_style="thin",
