@@ -33,6 +33,25 @@ def reconcile(units: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
                                        "agrees"])
 
 
+def overview(projects: pd.DataFrame, units: pd.DataFrame, indicators: pd.DataFrame,
+             findings: pd.DataFrame) -> pd.DataFrame:
+    """One line per source: department, the printed 合计, how many units, projects, indicators and
+    findings of each severity."""
+    rows = []
+    for source, p in projects.groupby("source", sort=False):
+        u = units[units["source"] == source]
+        f = findings[findings["source"] == source]
+        total = u.loc[u["unit"] == "合计", "total"]
+        rows.append({
+            "source": source, "department": p["department"].iloc[0],
+            "合计（万元）": total.iloc[0] if len(total) else p["total"].sum(),
+            "units": int((u["unit"] != "合计").sum()), "projects": len(p),
+            "indicators": int((indicators["source"] == source).sum()),
+            **{severity: int((f["severity"] == severity).sum()) for severity in ("error", "warning", "info")},
+        })
+    return pd.DataFrame(rows)
+
+
 def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
     """How many findings of each check and severity, worst first."""
     if findings.empty:
@@ -54,4 +73,4 @@ def taxonomy_table(indicators: pd.DataFrame) -> pd.DataFrame:
             .groupby(["level1", "level2"]).size().rename("indicators").reset_index())
 
 
-__all__ = ["findings_of", "findings_summary", "reconcile", "taxonomy_table"]
+__all__ = ["findings_of", "findings_summary", "overview", "reconcile", "taxonomy_table"]

@@ -43,7 +43,8 @@ def setup() -> None:
 def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
     """A captioned, formatted table (amounts with thousands separators); rows where ``highlight`` is
     true are shaded."""
-    fmt = {c: "{:,.2f}" for c in df.columns if c in (*AMOUNT_FIELDS, "printed", "sum_of_parts", "difference")}
+    fmt = {c: "{:,.2f}" for c in df.columns
+           if c in (*AMOUNT_FIELDS, "printed", "sum_of_parts", "difference") or "万元" in str(c)}
     text = [c for c in df.columns if c not in fmt and not pd.api.types.is_numeric_dtype(df[c])]
     styler = (df.style.format(fmt, na_rep="").set_caption(caption).hide(axis="index")
               .set_properties(subset=text, **{"text-align": "left"})

@@ -17,6 +17,13 @@ tables = budgetlib.load_processed(nb.paths(None, processed_dir).processed)
 projects, units, indicators, findings = (tables[k] for k in ("projects", "units", "indicators", "findings"))
 
 # %% [markdown]
+# ## 概要
+
+# %%
+nb.table(analysis.overview(projects, units, indicators, findings),
+         "每个文件：部门、印刷的合计、单位/项目/指标个数、各级别问题数")
+
+# %% [markdown]
 # ## 问题概览
 
 # %%

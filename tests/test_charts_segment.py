@@ -96,3 +96,11 @@ def test_font_that_the_install_brings_is_used_without_system_fonts(monkeypatch):
     finally:
         fonts.use_cjk_font.cache_clear()
         fonts.use_cjk_font()
+
+
+def test_overview(tables):
+    from budgetlib.analysis import overview
+
+    row = overview(tables["projects"], tables["units"], tables["indicators"], tables["findings"]).iloc[0]
+    assert (row["合计（万元）"], row["units"], row["projects"], row["indicators"]) == (4125.06, 4, 54, 213)
+    assert (row["error"], row["warning"], row["info"]) == (4, 5, 1)
