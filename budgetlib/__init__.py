@@ -23,6 +23,7 @@ from .exceptions import (
     InputError,
     NotAPDFError,
     NoTextLayerError,
+    OutputError,
     SettingsError,
     TableNotFoundError,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "InputError",
     "NoTextLayerError",
     "NotAPDFError",
+    "OutputError",
     "Row",
     "SettingsError",
     "TableNotFoundError",

@@ -1,14 +1,26 @@
-"""Amounts as printed (``4,125.06``, blank, ``-``) to exact decimals."""
+"""Amounts as printed (``4,125.06``, blank, ``-``) to exact decimals, kept exact to the output files.
+
+In tables amounts are ``AMOUNT_DTYPE`` (a decimal with two places, Arrow-backed; Parquet stores it as
+decimal128), never floats: nothing is rounded between the cell and the file.  A printed amount with
+more than two decimals is not read (``amount_unparsed``) rather than rounded.  ``in_wan`` converts
+amounts of tables in 元, 千元 or 亿元 to 万元 (as floats, for charts only).
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
+import pandas as pd
+import pyarrow as pa
+
 AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _EMPTY = {"", "-", "—", "－", "--", "——"}
 _AMOUNT_RE = re.compile(r"[-－]?\s*(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?")
+AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(20, 2))
+# how many 万元 one of the table's units is; amounts of different units are never added unconverted
+WAN_PER_UNIT = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 
 
 class AmountError(ValueError):
@@ -21,8 +33,11 @@ def parse_amount(text: str | None) -> Decimal | None:
     if s in _EMPTY:
         return None
     if not _AMOUNT_RE.fullmatch(s):
-        raise AmountError(f"not an amount: {text!r}")
-    return Decimal(s.replace(",", "").replace("，", "").replace("－", "-"))
+        raise AmountError(f"not a number: {text!r}")
+    value = Decimal(s.replace(",", "").replace("，", "").replace("－", "-"))
+    if value.as_tuple().exponent < -2:  # 12.345: not rounded, flagged
+        raise AmountError(f"more than two decimals: {text!r}")
+    return value
 
 
 def looks_like_amount(text: str | None) -> bool:
@@ -30,8 +45,27 @@ def looks_like_amount(text: str | None) -> bool:
     return bool(s) and bool(_AMOUNT_RE.fullmatch(s))
 
 
+def format_amount(value: object) -> str:
+    """An amount as written to CSV: two decimals, no thousands separator; empty for a blank cell."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return f"{Decimal(value):.2f}" if not isinstance(value, float) else f"{value:.2f}"
+
+
+def in_wan(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its amount columns as float 万元, converted by its ``amount_unit`` column; rows whose
+    unit is not known (no 单位 line in the PDF) are left out, since adding them would mix units."""
+    out = df[df["amount_unit"].isin(list(WAN_PER_UNIT))].copy() if "amount_unit" in df.columns else df.copy()
+    factor = out["amount_unit"].map(lambda u: float(WAN_PER_UNIT[u])) if "amount_unit" in out.columns else 1.0
+    for f in AMOUNT_FIELDS:
+        if f in out.columns:
+            out[f] = out[f].astype("float64") * factor
+    return out
+
+
 def fmt(value: Decimal | None) -> str:
     return "空" if value is None else f"{value:,.2f}"
 
 
-__all__ = ["AMOUNT_FIELDS", "AMOUNT_LABELS", "AmountError", "fmt", "looks_like_amount", "parse_amount"]
+__all__ = ["AMOUNT_DTYPE", "AMOUNT_FIELDS", "AMOUNT_LABELS", "WAN_PER_UNIT", "AmountError", "fmt", "format_amount",
+           "in_wan", "looks_like_amount", "parse_amount"]

@@ -44,7 +44,8 @@ def overview(projects: pd.DataFrame, units: pd.DataFrame, indicators: pd.DataFra
         total = u.loc[u["unit"] == "合计", "total"]
         rows.append({
             "source": source, "department": p["department"].iloc[0],
-            "合计（万元）": total.iloc[0] if len(total) else p["total"].sum(),
+            "合计": total.iloc[0] if len(total) else p["total"].sum(),
+            "amount_unit": p["amount_unit"].iloc[0] if "amount_unit" in p.columns else "",
             "units": int((u["unit"] != "合计").sum()), "projects": len(p),
             "indicators": int((indicators["source"] == source).sum()),
             **{severity: int((f["severity"] == severity).sum()) for severity in ("error", "warning", "info")},

@@ -29,14 +29,17 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
     labels, top, head_bottom = _header_band(words)
     if len(labels) < 3:
         return None
-    body = [w for w in words if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
+    furniture = _page_furniture(words, head_bottom)
+    body = [w for w in words if w["top"] > head_bottom and id(w) not in furniture]
     labels_and_wraps = [w for w in words if top <= w["top"] <= head_bottom]
     if not body:
         return None
     left = min(w["x0"] for w in body + labels) - 1
     right = max(w["x1"] for w in body + labels) + 1
-    bottom = max(w["bottom"] for w in body) + 1
-    spans = [(w["x0"], w["x1"]) for w in fine if w["top"] > head_bottom and not _PAGE_NO.match(w["text"])]
+    bottom = max(w["bottom"] for w in body) + 0.5
+    fine_furniture = {id(w) for w in fine if any(abs(w["top"] - f["top"]) < 0.5 and f["x0"] - 0.5 <= w["x0"]
+                                                  and w["x1"] <= f["x1"] + 0.5 for f in furniture.values())}
+    spans = [(w["x0"], w["x1"]) for w in fine if w["top"] > head_bottom and id(w) not in fine_furniture]
     columns = []
     for a, b in pairwise(labels):
         free = _free_strips(a["x1"], b["x0"], spans)
@@ -61,8 +64,25 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         joined = ["\n".join(row[c] for row in cells[:n_head] if row[c].strip()) for c in range(len(cells[0]))]
         cells = [joined, *cells[n_head:]]
         ys = [(ys[0][0], min(y[1] for y in ys[:n_head])), *ys[n_head:]]
-    keep = [i for i, row in enumerate(cells) if not _PAGE_NO.match(" ".join(c for c in row if c.strip()) or "x")]
-    return PageTable(page, "stream", [cells[i] for i in keep], [ys[i] for i in keep])
+    return PageTable(page, "stream", cells, ys)
+
+
+def _page_furniture(words: list[dict], head_bottom: float) -> dict[int, dict]:
+    """Page numbers under the table (第 3 页, - 3 -, 3/9): alone on the page's lowest line, set apart from
+    the text above by more than a line.  A number alone on its line inside the table (a unit's 总计
+    centred beside its two-line name) is data, not a page number."""
+    below = [w for w in words if w["top"] > head_bottom]
+    if not below:
+        return {}
+    lowest = max(below, key=lambda w: w["top"])
+    line = [w for w in below if w["bottom"] > lowest["top"] and w["top"] < lowest["bottom"]]
+    text = " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"]))
+    if not _PAGE_NO.match(text):
+        return {}
+    rest = [w for w in below if w not in line]
+    heights = sorted(w["bottom"] - w["top"] for w in rest) or [10.0]
+    gap = lowest["top"] - max((w["bottom"] for w in rest), default=head_bottom)
+    return {id(w): w for w in line} if gap > 1.2 * heights[len(heights) // 2] else {}
 
 
 _HEADER_WORDS = ("项目名称", "总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标")

@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from .amounts import in_wan
 from .fonts import use_cjk_font
 
 use_cjk_font()
@@ -38,8 +39,9 @@ def _figure(height: float, width: float = 10.0) -> Figure:
 
 
 def spending_by_unit(units: pd.DataFrame) -> Figure:
-    """Each unit's 总计, split by source of funds, largest first."""
-    u = units[units["unit"] != "合计"].copy()
+    """Each unit's 总计, split by source of funds, largest first (tables in 元 converted to 万元; tables
+    whose amount unit is not printed are left out rather than mixed in)."""
+    u = in_wan(units[units["unit"] != "合计"])
     u = u.groupby("unit", sort=False)[["total", *SOURCES]].sum(min_count=1).fillna(0).sort_values("total")
     labels = short_names(list(u.index))
     fig = _figure(0.55 * len(u) + 1.5)
@@ -60,7 +62,8 @@ def spending_by_unit(units: pd.DataFrame) -> Figure:
 
 
 def largest_projects(projects: pd.DataFrame, top: int = 15) -> Figure:
-    """The ``top`` largest projects; the note says how many there are and what they add up to."""
+    """The ``top`` largest projects (in 万元); the note says how many there are and what they add up to."""
+    projects = in_wan(projects)
     p = projects.sort_values("total", ascending=False).head(top).iloc[::-1]
     units = short_names(list(projects["unit"].dropna().unique()))
     labels = [f"{r.project}（{units.get(r.unit, r.unit)}）" for r in p.itertuples()]

@@ -2,12 +2,14 @@
 
 Checks
     sum_mismatch          合计 vs its units, a unit vs its projects, 总计 vs 财政拨款+财政专户拨款+其他资金
-    amount_unparsed       an amount cell that is not a number
+    amount_unparsed       an amount cell that is not a number, or has more than two decimals (never rounded)
+    amount_unit_unknown   the table prints no amount unit (单位：万元); its amounts are not summed with others
     taxonomy_mismatch     a level-2 code that does not belong to its level-1 code, or a code/name pair
                           that is not the framework's
     indicator_unparsed    an item of the 绩效指标 cell that does not follow the pattern
     value_unparsed        a target value that starts like a number but does not read as one, or is empty
     period_annual_differ  实施周期指标值 and 年度指标值 differ
+    missing_terminator    an indicator item not closed by 。 before the next one begins
     duplicate_indicator   the same indicator twice in one project
     seq_gap               indicator numbers that do not run 1, 2, 3 …
     missing_goal / missing_indicators   a project without 绩效目标 / 绩效指标
@@ -19,6 +21,7 @@ import re
 from decimal import Decimal
 
 from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, fmt
+from .indicators import unclosed
 from .model import Document, Finding, Row
 from .settings import ExtractSettings
 from .taxonomy import taxonomy_problems
@@ -34,6 +37,8 @@ SEVERITY = {
     "missing_goal": "warning",
     "missing_indicators": "warning",
     "period_annual_differ": "info",
+    "amount_unit_unknown": "warning",
+    "missing_terminator": "warning",
 }
 
 
@@ -97,8 +102,11 @@ def _amount_cells(c: _Collector, doc: Document) -> None:
     for row in doc.rows:
         for f in AMOUNT_FIELDS:
             if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts[f]):
-                c.add("amount_unparsed", row, f"{AMOUNT_LABELS[f]} of {row.name} is not a number: "
-                      f"{row.amount_texts[f]!r}", field=f, actual=row.amount_texts[f])
+                why = "has more than two decimals" if re.fullmatch(r"[-－]?[\d,，]+\.\d{3,}",
+                                                                   re.sub(r"\s+", "", row.amount_texts[f])) \
+                    else "is not a number"
+                c.add("amount_unparsed", row, f"{AMOUNT_LABELS[f]} of {row.name} {why}: "
+                      f"{row.amount_texts[f]!r} (not read, not rounded)", field=f, actual=row.amount_texts[f])
 
 
 def _norm(value: str | None) -> str:
@@ -122,6 +130,10 @@ def _indicators(c: _Collector, doc: Document) -> None:
                       f"'N、code-level1；code-level2；name；实施周期指标值:…；年度指标值:…。': {ind.raw!r}",
                       seq=ind.seq, actual=ind.raw)
                 continue
+            if n < len(row.indicators) and unclosed(ind.raw):
+                c.add("missing_terminator", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name} is not closed "
+                      f"by 。 before indicator {row.indicators[n].seq}; its value is read up to that number: "
+                      f"{ind.annual_value!r}", seq=ind.seq, field="annual_value", actual=ind.annual_value or "")
             for problem in taxonomy_problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2):
                 c.add("taxonomy_mismatch", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name}: {problem}",
                       seq=ind.seq, field="level2_code",
@@ -149,6 +161,11 @@ def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[F
     settings = settings or ExtractSettings()
     c = _Collector(doc)
     tol = Decimal(str(settings.amount_tolerance))
+    if not doc.amount_unit and doc.rows:
+        first = doc.rows[0]
+        c.out.append(Finding("amount_unit_unknown", SEVERITY["amount_unit_unknown"], doc.source, first.page, "", "",
+                             None, "the table prints no amount unit (单位：万元 / 元); amounts are kept as printed "
+                             "and left out of sums across files", field="amount_unit"))
     _amount_cells(c, doc)
     _sums(c, doc, tol)
     _indicators(c, doc)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from . import config
+from .exceptions import OutputError
 from .settings import ENGINES, ExtractSettings
 
 
@@ -33,10 +34,14 @@ def main() -> None:
               help="Processes for a batch; 0 = one per core (up to 4).")
 @click.option("--format", "formats", type=click.Choice(["csv", "parquet"]), multiple=True,
               default=("csv", "parquet"), show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0), default=ExtractSettings.timeout, show_default=True,
+              help="Seconds one file may take; a file past it is reported as failed (0: no limit).")
+@click.option("--max-memory-mb", type=click.IntRange(min=0), default=ExtractSettings.max_memory_mb,
+              show_default=True, help="Memory one worker may use; a file that needs more fails alone (0: no limit).")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            progress: bool | None, verbose: int) -> None:
+            timeout: float, max_memory_mb: int, progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written).
@@ -44,7 +49,12 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     from .batch import extract as run  # heavy imports only when the command runs
 
     _setup_logging(verbose)
-    settings = ExtractSettings(engine=engine, workers=workers)
+    settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb)
+    try:
+        config.check_output_dir(out_dir, pdfs)
+    except OutputError as exc:
+        click.echo(f"budgetlib extract: {exc}", err=True)
+        sys.exit(2)
     missing = [p for p in pdfs if not p.exists()]
     for p in missing:
         click.echo(f"{p}: no such file or folder", err=True)
@@ -55,7 +65,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     for skipped in result.skipped:
         click.echo(skipped.reason, err=True)
     if result.documents:
-        result.write(out_dir, formats)
+        result.write(out_dir, formats, inputs=pdfs)
         n_proj = sum(len(d.projects) for d in result.documents)
         n_find = sum(len(d.findings) for d in result.documents)
         click.echo(f"{len(result.documents)} file(s): {n_proj} projects, "

@@ -19,12 +19,28 @@ NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"  # jieba dictionary, stop words
 CACHE_DIR: Path = Path(os.environ.get("BUDGETLIB_CACHE_DIR", PROJ_ROOT / ".cache"))  # jieba, matplotlib
 
+def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
+    """``out_dir`` resolved, or ``OutputError`` when writing there would overwrite what must stay: the
+    notebooks, ``data/raw`` (read-only input) or a folder being read (or a folder that holds one of them)."""
+    from .exceptions import OutputError
+
+    out = Path(out_dir).resolve()
+    protected = [("the notebooks", NOTEBOOKS_DIR), ("the read-only input data/raw", RAW_DIR),
+                 *(("an input folder", Path(p)) for p in inputs if Path(p).is_dir())]
+    for what, folder in protected:
+        folder = folder.resolve()
+        if out == folder or folder in out.parents or out in folder.parents:
+            raise OutputError(f"{out_dir}: refusing to write outputs into {what} ({folder}); choose another --out")
+    return out
+
+
 __all__ = [
-           "DATA_DIR",
-           "NOTEBOOKS_DIR",
-           "PROCESSED_DIR",
-           "PROJ_ROOT",
-           "RAW_DIR",
-           "REPORTS_DIR",
-           "RESOURCES_DIR",
+    "DATA_DIR",
+    "NOTEBOOKS_DIR",
+    "PROCESSED_DIR",
+    "PROJ_ROOT",
+    "RAW_DIR",
+    "REPORTS_DIR",
+    "RESOURCES_DIR",
+    "check_output_dir",
 ]

@@ -13,6 +13,10 @@ class SettingsError(BudgetlibError, ValueError):
     """A setting has a value budgetlib cannot use."""
 
 
+class OutputError(BudgetlibError):
+    """An output folder that must not be written to (the notebooks, the read-only input)."""
+
+
 class InputError(BudgetlibError):
     """One input file cannot be read as a 项目支出绩效目标表; ``reason`` says why, in one line."""
 
@@ -56,6 +60,7 @@ __all__ = [
     "InputError",
     "NoTextLayerError",
     "NotAPDFError",
+    "OutputError",
     "SettingsError",
     "TableNotFoundError",
 ]

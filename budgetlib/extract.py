@@ -21,20 +21,25 @@ from .stitch import stitch
 
 log = logging.getLogger("budgetlib.extract")
 
-_DEPT = re.compile(r"(?:部门名称|单位名称|预算单位|编制单位)\s*[：:]\s*(.+?)"
-                   r"(?:\s{2,}|\s*(?:金额)?单位\s*[：:]|\s*(?:金额)?单位\s*(?=万元|元)|\r|\n|$)")
-_AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)")
+_SP = r"[ \t\u3000]"  # white space within a line: a blank 部门名称 never takes the next line's text
+_DEPT = re.compile(rf"(?:部门名称|单位名称|预算单位|编制单位){_SP}*[：:]{_SP}*([^\r\n]*?)"
+                   rf"(?:{_SP}{{2,}}|{_SP}*(?:金额)?单位{_SP}*[：:]|{_SP}*(?:金额)?单位{_SP}*(?=万元|元)|\r|\n|$)")
+_AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)"
+                          r"|(?:总计|合计|金额)\s*[（(]\s*(万元|元|千元|亿元)\s*[）)]")
 
 
 def _department(texts: list[str], pages: list[int]) -> tuple[str, str]:
+    """The department named on the table's pages (empty when the 部门名称 line is blank: never the
+    next line's text), and the amount unit printed (单位：万元); empty when none is printed, rather
+    than a guess."""
     dept, unit = "", ""
     for p in pages:
         text = texts[p - 1]
         if not dept and (m := _DEPT.search(text)):
             dept = m.group(1).strip()
         if not unit and (m := _AMOUNT_UNIT.search(text)):
-            unit = m.group(1)
-    return dept, unit or "万元"
+            unit = m.group(1) or m.group(2)
+    return dept, unit
 
 
 def _table_of(tables: list[PageTable], layout: Layout) -> list[PageTable]:

@@ -42,7 +42,7 @@ def quiet_read(path: Path, pages: list[int], settings: ExtractSettings, **kwargs
                                 layout_kwargs={"word_margin": settings.word_margin}, **kwargs)
 
 
-_AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}\s*$")
+_AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")  # 4,125.06 or 1250
 
 
 def merged_rows(table: PageTable) -> bool:

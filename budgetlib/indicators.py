@@ -48,13 +48,34 @@ class Indicator:
         return parse_value(self.period_value or "")
 
 
+_UNCLOSED = r"年度指标值\s*[:：][^。]*?({n})\s*、\s*\d+\s*[-－—]\s*[^；;。]{{1,12}}指标\s*[；;]"
+
+
 def split_items(text: str) -> list[str]:
-    """Cut the cell at every item number ("N、" followed by a level-1 code)."""
+    """Cut the cell at every item number ("N、" followed by a level-1 code), and where an item is not
+    closed by 。 (``…年度指标值:优良2、1-产出指标；…``) before the number that continues the sequence,
+    followed by a whole level-1 code and name; ``unclosed`` tells such items apart."""
     starts = [m.start() for m in _START.finditer(text)]
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     bounds = [*starts, len(text)]
-    return [text[a:b] for a, b in pairwise(bounds) if text[a:b].strip()]
+    items = [text[a:b] for a, b in pairwise(bounds) if text[a:b].strip()]
+    out: list[str] = []
+    for item in items:
+        while True:
+            seq = re.match(r"\s*(\d+)\s*[、,，.]", item)
+            m = re.search(_UNCLOSED.format(n=int(seq.group(1)) + 1), item) if seq else None
+            if m is None:
+                out.append(item)
+                break
+            out.append(item[: m.start(1)])
+            item = item[m.start(1):]
+    return out
+
+
+def unclosed(item: str) -> bool:
+    """Whether an item's text ends without the 。 that closes it."""
+    return not item.rstrip().endswith(("。", "."))
 
 
 def parse_item(chunk: str) -> Indicator:
@@ -83,4 +104,4 @@ def parse_indicators(text: str) -> list[Indicator]:
     return [parse_item(chunk) for chunk in split_items(text)]
 
 
-__all__ = ["Indicator", "parse_indicators", "parse_item", "split_items"]
+__all__ = ["Indicator", "parse_indicators", "parse_item", "split_items", "unclosed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +43,17 @@ def setup() -> None:
 
 def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
     """A captioned, formatted table (amounts with thousands separators); rows where ``highlight`` is
-    true are shaded."""
+    true are shaded.
+
+    Every cell, header and the caption are HTML-escaped: the text comes from untrusted PDFs, and a
+    Styler writes its cells into the HTML as they are (``<img onerror=…>`` in a project name would run
+    in the reader's browser).
+    """
     fmt = {c: "{:,.2f}" for c in df.columns
-           if c in (*AMOUNT_FIELDS, "printed", "sum_of_parts", "difference") or "万元" in str(c)}
+           if c in (*AMOUNT_FIELDS, "合计", "printed", "sum_of_parts", "difference") or "万元" in str(c)}
     text = [c for c in df.columns if c not in fmt and not pd.api.types.is_numeric_dtype(df[c])]
-    styler = (df.style.format(fmt, na_rep="").set_caption(caption).hide(axis="index")
+    styler = (df.style.format(fmt, na_rep="", escape="html").format_index(escape="html", axis=1)
+              .set_caption(html.escape(caption)).hide(axis="index")
               .set_properties(subset=text, **{"text-align": "left"})
               .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
                                  {"selector": "caption", "props": [("text-align", "left"), ("font-weight", "bold")]}]))

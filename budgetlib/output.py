@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
-from .amounts import AMOUNT_FIELDS
+from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS, format_amount
 
 
 @contextlib.contextmanager
@@ -22,17 +24,46 @@ def atomic_path(target: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600: readable like any other file instead
         os.replace(tmp, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
 
 
+# OWASP "CSV injection": a cell that starts with one of these is a formula to Excel and LibreOffice
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*%?")
+
+
+def excel_safe(value: object) -> object:
+    """A text cell as Excel must show it: prefixed with ``'`` when Excel would evaluate it as a formula
+    (``=HYPERLINK(…)``, ``@SUM(…)``, ``-2+3``); plain numbers such as ``-5`` stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def excel_unsafe(value: object) -> object:
+    """Undo ``excel_safe`` (reading a CSV this library wrote)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    for col in AMOUNT_FIELDS:
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    for col in out.columns:
+        if col in AMOUNT_FIELDS:
+            out[col] = out[col].map(format_amount)
+        elif not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(excel_safe, na_action="ignore")
     return out
 
 
@@ -56,8 +87,25 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
     """A table written by ``write_table`` (Parquet keeps the types)."""
     parquet = out_dir / f"{name}.parquet"
     if parquet.exists():
-        return pd.read_parquet(parquet)
-    return pd.read_csv(out_dir / f"{name}.csv", encoding="utf-8-sig")
+        df = pd.read_parquet(parquet)
+    else:
+        from .tables import NON_TEXT, typed
+
+        df = pd.read_csv(out_dir / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for col in df.columns:
+            df[col] = df[col].map(excel_unsafe)
+            if col in NON_TEXT:  # CSV has no "empty" but "": blank numbers are missing
+                df[col] = df[col].replace("", None)
+        amounts = {c: df.pop(c) for c in AMOUNT_FIELDS if c in df.columns}
+        df = typed(df)
+        for c, values in amounts.items():
+            df.insert(len(df.columns), c, values)
+        df = df[[*pd.read_csv(out_dir / f"{name}.csv", encoding="utf-8-sig", nrows=0).columns]]
+    for col in AMOUNT_FIELDS:  # exact decimals again (Parquet gives Decimal objects, CSV text)
+        if col in df.columns:
+            df[col] = df[col].map(lambda v: None if v in ("", None) or v is pd.NA else Decimal(str(v)),
+                                  na_action="ignore").astype(AMOUNT_DTYPE)
+    return df
 
 
 __all__ = ["atomic_path", "read_table", "write_table"]

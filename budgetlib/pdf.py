@@ -37,7 +37,7 @@ def check_bytes(path: Path, data: bytes) -> None:
         raise EmptyFileError(path)
     if b"%PDF-" not in data[:1024]:
         raise NotAPDFError(path)
-    if b"%%EOF" not in data[-2048:]:
+    if b"%%EOF" not in data[-2048:] and b"%%EOF" not in data:  # bytes after %%EOF are harmless (pdfium judges)
         raise DamagedPDFError(path, "truncated: no %%EOF end-of-file marker")
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 
 from . import config
-from .exceptions import BudgetlibError
+from .exceptions import BudgetlibError, OutputError
 from .output import atomic_path
 
 KERNEL_NAME = "budgetlib-env"
@@ -99,6 +99,12 @@ def run_report(input_dir: Path | None = None, out_dir: Path | None = None, proce
     from papermill.exceptions import PapermillExecutionError
 
     out_dir = Path(out_dir or config.REPORTS_DIR)
+    inputs = (Path(input_dir or config.RAW_DIR),)
+    try:
+        config.check_output_dir(out_dir, inputs)
+        config.check_output_dir(processed_dir or config.PROCESSED_DIR, inputs)
+    except OutputError as exc:
+        raise ReportError(str(exc)) from None
     out_dir.mkdir(parents=True, exist_ok=True)
     params: dict[str, object] = {
         "input_dir": str(Path(input_dir or config.RAW_DIR).resolve()),

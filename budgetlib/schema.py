@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from .amounts import AMOUNT_DTYPE
 from .checks import SEVERITY
 from .tables import FINDING_COLUMNS, INDICATOR_COLUMNS
 from .values import KINDS
 
-_amount = pa.Column("float64", pa.Check(lambda s: (s.dropna() * 100).round(6).mod(1).eq(0).all(),
-                                        error="amounts have two decimals"), nullable=True)
+_amount = pa.Column(AMOUNT_DTYPE, nullable=True)  # exact decimals with two places
 _text = pa.Column("string", nullable=True)
 _page = pa.Column("Int64", pa.Check.ge(1))
 
 PROJECTS = pa.DataFrameSchema(
     {"project_id": pa.Column("string", unique=True), "source": pa.Column("string"), "page": _page,
      "department": _text, "unit": _text, "project": pa.Column("string"), "total": _amount, "fiscal": _amount,
-     "special_account": _amount, "other": _amount, "goal": _text},
+     "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text},
     strict=True, ordered=True,
 )
 UNITS = pa.DataFrameSchema(
     {"source": pa.Column("string"), "department": _text, "unit": pa.Column("string"), "total": _amount,
-     "fiscal": _amount, "special_account": _amount, "other": _amount, "page": _page},
+     "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "page": _page},
     strict=True, ordered=True,
 )
 INDICATORS = pa.DataFrameSchema(

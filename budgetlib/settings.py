@@ -26,6 +26,10 @@ class ExtractSettings:
         between Chinese and Latin text from turning into a space that the document does not have.
     amount_tolerance: allowed difference (万元) before a sum is reported as not adding up;
         0 means exact to the cent.
+    timeout: seconds one file may take in a batch before its worker is stopped and the file reported
+        as failed (0: no limit).
+    max_memory_mb: address space one worker may use (a file that needs more fails alone; 0: no limit).
+    max_file_mb: larger files are refused before any parser sees them (0: no limit).
     """
 
     engine: str = "vector"
@@ -35,13 +39,17 @@ class ExtractSettings:
     row_gap: float = 4.0
     word_margin: float = 0.35
     amount_tolerance: float = 0.0
+    timeout: float = 300.0
+    max_memory_mb: int = 6144
+    max_file_mb: float = 200.0
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be a whole number >= 0 (0 = one per core), got {self.workers!r}")
-        for name in ("line_tol", "joint_tol", "row_gap", "word_margin", "amount_tolerance"):
+        for name in ("line_tol", "joint_tol", "row_gap", "word_margin", "amount_tolerance", "timeout",
+                     "max_memory_mb", "max_file_mb"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise SettingsError(f"{name} must be a number >= 0, got {value!r}")

@@ -54,6 +54,23 @@ def _concat(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
     return {f: a.get(f, "") + b.get(f, "") for f in {**a, **b}}
 
 
+_FIRST_ITEM = re.compile(r"^\s*1\s*[、,，.]\s*\d+\s*[-－—]")
+
+
+def _new_row(prev: RawRow, part: dict[str, str]) -> bool:
+    """Whether a row part without amounts at the top of a page is a row of its own (a project whose
+    amounts are blank) rather than the rest of the row above: it has a name, and its indicators start
+    at item 1 while the row above ended its last item (or neither has indicators and the row above is
+    complete)."""
+    if not part.get("name"):
+        return False
+    above = prev.cells.get("indicators", "").strip()
+    mine = part.get("indicators", "").strip()
+    if mine:
+        return bool(_FIRST_ITEM.match(mine)) and (not above or above.endswith(("。", ".")))
+    return not part.get("goal") and (not above or above.endswith(("。", ".")))
+
+
 def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
     """Append the rest of a row (cells without amounts) to the row it continues."""
     prev.cells = _concat(prev.cells, part.cells)
@@ -103,7 +120,9 @@ def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: li
     """The page's rows as field → text, without empty rows, repeated headers and notes under the table."""
     out = []
     for cells in data.cells:
-        values = {f: squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
+        # an amount cell's lines are kept apart: two amounts in one cell (rows merged) must not read as one
+        values = {f: " ".join(squash(x) for x in cells[i].split("\n")).strip() if f in AMOUNT_FIELDS
+                  else squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
         if not any(values.values()):
             continue
         if len(header_fields(cells, layout.columns)) >= _MIN_HEADER_FIELDS and \
@@ -153,7 +172,10 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
                     continue
                 _join(rows[-1], pending, log)
                 pending = None
-            if not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
+            if not _has_amounts(values) and rows and k == 0 and _new_row(rows[-1], values):
+                log.append(f"page {table.page}: {values.get('name', '')[:30]!r} at the top of the page has no "
+                           "amounts but begins a row of its own (name, indicators from item 1): not joined")
+            elif not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
                 if k > 0 and k == len(page_rows) - 1 and table is not tables[-1]:
                     pending = RawRow(cells=values, page=table.page)  # decided on the next page
                     continue

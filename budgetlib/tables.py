@@ -6,11 +6,12 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from .amounts import AMOUNT_FIELDS
+from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS
 from .model import Document
 
-PROJECT_COLUMNS = ["project_id", "source", "page", "department", "unit", "project", *AMOUNT_FIELDS, "goal"]
-UNIT_COLUMNS = ["source", "department", "unit", *AMOUNT_FIELDS, "page"]
+PROJECT_COLUMNS = ["project_id", "source", "page", "department", "unit", "project", *AMOUNT_FIELDS, "amount_unit",
+                   "goal"]
+UNIT_COLUMNS = ["source", "department", "unit", *AMOUNT_FIELDS, "amount_unit", "page"]
 INDICATOR_COLUMNS = [
     "project_id", "source", "department", "unit", "project", "seq", "level1_code", "level1", "level2_code",
     "level2", "indicator", "period_value", "annual_value", "comparator", "number", "measure_unit", "kind",
@@ -23,8 +24,8 @@ SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_
 LOG_COLUMNS = ["source", "message"]
 
 
-def _amount(value: object) -> float:
-    return float("nan") if value is None else round(float(value), 2)
+def _amount(value: object) -> object:
+    return value  # the exact Decimal as parsed (or None): never through float
 
 
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -34,19 +35,20 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 def projects_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
         {"project_id": r.project_id, "source": d.source, "page": r.page, "department": d.department,
-         "unit": r.unit, "project": r.name, **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "goal": r.goal}
+         "unit": r.unit, "project": r.name, **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS},
+         "amount_unit": d.amount_unit, "goal": r.goal}
         for d in docs for r in d.projects
     ]
-    return _typed(_frame(records, PROJECT_COLUMNS))
+    return typed(_frame(records, PROJECT_COLUMNS))
 
 
 def units_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
         {"source": d.source, "department": d.department, "unit": r.name if r.kind == "unit" else "合计",
-         **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "page": r.page}
+         **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "amount_unit": d.amount_unit, "page": r.page}
         for d in docs for r in d.units
     ]
-    return _typed(_frame(records, UNIT_COLUMNS))
+    return typed(_frame(records, UNIT_COLUMNS))
 
 
 def indicators_frame(docs: list[Document]) -> pd.DataFrame:
@@ -66,25 +68,32 @@ def indicators_frame(docs: list[Document]) -> pd.DataFrame:
                     "period_measure_unit": p.measure_unit, "period_kind": p.kind if i.parsed else "unparsed",
                     "page": r.page, "parsed": i.parsed, "raw": i.raw,
                 })
-    return _typed(_frame(records, INDICATOR_COLUMNS))
+    return typed(_frame(records, INDICATOR_COLUMNS))
 
 
 def findings_frame(docs: list[Document]) -> pd.DataFrame:
-    return _typed(_frame([asdict(f) for d in docs for f in d.findings], FINDING_COLUMNS))
+    return typed(_frame([asdict(f) for d in docs for f in d.findings], FINDING_COLUMNS))
 
 
 def log_frame(docs: list[Document]) -> pd.DataFrame:
     return _frame([{"source": d.source, "message": m} for d in docs for m in d.log], LOG_COLUMNS).astype("string")
 
 
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
+NON_TEXT = ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings", "number",
+            "period_number", "parsed", *AMOUNT_FIELDS)
+
+
+def typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
-        if col in ("page", "seq", "level1_code", "level2_code"):
-            df[col] = df[col].astype("Int64")
-        elif col in (*AMOUNT_FIELDS, "number", "period_number"):
-            df[col] = df[col].astype("float64")
+        if col in ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings"):
+            df[col] = pd.to_numeric(df[col]).astype("Int64")
+        elif col in AMOUNT_FIELDS:
+            df[col] = df[col].astype(AMOUNT_DTYPE)
+        elif col in ("number", "period_number"):
+            df[col] = pd.to_numeric(df[col]).astype("float64")
         elif col == "parsed":
-            df[col] = df[col].astype("boolean")
+            df[col] = df[col].map(lambda v: v if isinstance(v, bool) or v is None else str(v) == "True",
+                                  na_action="ignore").astype("boolean")
         else:
             df[col] = df[col].astype("string")
     return df
@@ -94,6 +103,7 @@ __all__ = [
     "FINDING_COLUMNS",
     "INDICATOR_COLUMNS",
     "LOG_COLUMNS",
+    "NON_TEXT",
     "PROJECT_COLUMNS",
     "SOURCE_COLUMNS",
     "UNIT_COLUMNS",
@@ -101,5 +111,6 @@ __all__ = [
     "indicators_frame",
     "log_frame",
     "projects_frame",
+    "typed",
     "units_frame",
 ]

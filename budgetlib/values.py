@@ -1,9 +1,11 @@
 """Target values of indicators (实施周期指标值, 年度指标值): comparator, number, unit and kind.
 
 ``parse_value("≥95%")`` → ``Value(comparator="≥", number=95.0, measure_unit="%", kind="percent")``.
-The printed text is never changed; this only reads it.  Kinds: percent, quantity, money, duration,
+The printed text is never changed; this only reads it.  Kinds: percent, quantity, money, duration
+(``10个工作日``, ``3个月``), date (``2024年``, ``12月``, ``2024年12月31日前``: a point in time, not a
+length), approximate (``约95%``, ``95%左右``; comparator ``≈``), tolerance (``±5%``; comparator ``±``),
 qualitative (words: 优良, 按规定支付, 举办…不少于1场) and unparsed (starts like a number but does not
-read as one, such as ``大于90%w``, or is empty).
+read as one, such as ``大于90%w``, or is empty).  Full-width signs (``－5%``) read as their ASCII forms.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-KINDS = ("percent", "quantity", "money", "duration", "qualitative", "unparsed")
+KINDS = ("percent", "quantity", "money", "duration", "date", "approximate", "tolerance", "qualitative", "unparsed")
 
 # longest first, so 大于等于 wins over 大于 and >= over >
 _PREFIX = {
@@ -23,7 +25,16 @@ _PREFIX = {
     "<": "<", "＜": "<", "小于": "<", "低于": "<", "少于": "<",
     "=": "=", "＝": "=", "等于": "=",
 }
-_SUFFIX = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤"}
+_SUFFIX = {"及以上": "≥", "以上": "≥", "及以下": "≤", "以下": "≤", "以内": "≤", "之内": "≤",
+           "之前": "≤", "以前": "≤", "前": "≤"}
+_APPROX_PREFIX = re.compile(r"^(?:大约|约为|约|近|接近)")
+_APPROX_SUFFIX = re.compile(r"(?:左右|上下)$")
+_TOLERANCE = re.compile(r"^(?:±|\+/-|\+-|正负)")
+# a point in time: 2024年, 2024年12月, 12月, 12月31日, 2024-12-31, 2024.12 (not 3个月, 1年 or 30日)
+_DATE = re.compile(r"(?:(?:19|20)\d{2}年(?:(?:0?[1-9]|1[0-2])月(?:(?:0?[1-9]|[12]\d|3[01])日)?)?(?:底|末|初)?"
+                   r"|(?:0?[1-9]|1[0-2])月(?:(?:0?[1-9]|[12]\d|3[01])日)?(?:底|末|初)?"
+                   r"|(?:19|20)\d{2}[-./](?:0?[1-9]|1[0-2])(?:[-./](?:0?[1-9]|[12]\d|3[01]))?)")
+_FULLWIDTH = str.maketrans({"－": "-", "＋": "+", "．": ".", "％": "%", **{chr(0xFF10 + i): str(i) for i in range(10)}})
 _PREFIX_RE = re.compile("|".join(re.escape(k) for k in sorted(_PREFIX, key=len, reverse=True)))
 _SUFFIX_RE = re.compile("(" + "|".join(re.escape(k) for k in sorted(_SUFFIX, key=len, reverse=True)) + ")$")
 _NUMBER_RE = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -61,9 +72,22 @@ def _kind(unit: str) -> str:
 
 def parse_value(text: str) -> Value:
     """Read a printed target value; see the module docstring."""
-    s = re.sub(r"\s+", "", text or "")
+    s = re.sub(r"\s+", "", text or "").translate(_FULLWIDTH)
     if not s:
         return Value(None, None, None, "unparsed")
+    if m := _TOLERANCE.match(s):
+        inner = parse_value(s[m.end():])
+        if inner.number is not None and inner.kind not in ("unparsed", "qualitative"):
+            return Value("±", inner.number, inner.measure_unit, "tolerance")
+        return Value("±", None, None, "unparsed")
+    approx = _APPROX_PREFIX.match(s) or _APPROX_SUFFIX.search(s)
+    if approx:
+        inner = parse_value(s[approx.end():] if approx.start() == 0 else s[:approx.start()])
+        if inner.number is not None and inner.kind not in ("unparsed", "qualitative"):
+            return Value("≈", inner.number, inner.measure_unit, "approximate")
+        if approx.start() == 0 and inner.kind == "qualitative":
+            return inner  # 近三年…: words
+        return Value("≈", None, None, "unparsed")
     comparator = None
     m = _PREFIX_RE.match(s)
     if m:
@@ -75,6 +99,11 @@ def parse_value(text: str) -> Value:
     if m and comparator is None:
         comparator = _SUFFIX[m.group(1)]
         s = s[: m.start()]
+    if _DATE.fullmatch(s):
+        year = re.fullmatch(r"((?:19|20)\d{2})年", s)
+        month = re.fullmatch(r"(\d{1,2})月", s)
+        number = float((year or month).group(1)) if (year or month) else None
+        return Value(comparator, number, "年" if year else "月" if month else None, "date")
     num = _NUMBER_RE.match(s)
     if num is None:
         return Value(comparator, None, None, "unparsed")

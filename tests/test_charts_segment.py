@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -102,5 +103,6 @@ def test_overview(tables):
     from budgetlib.analysis import overview
 
     row = overview(tables["projects"], tables["units"], tables["indicators"], tables["findings"]).iloc[0]
-    assert (row["合计（万元）"], row["units"], row["projects"], row["indicators"]) == (4125.06, 4, 54, 213)
+    assert (row["合计"], row["amount_unit"], row["units"], row["projects"], row["indicators"]) == \
+        (Decimal("4125.06"), "万元", 4, 54, 213)
     assert (row["error"], row["warning"], row["info"]) == (4, 5, 1)

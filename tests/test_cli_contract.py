@@ -36,8 +36,9 @@ def test_projects_csv_exact(out):
     pages = manifest()["data/raw/jinhua_performance_targets.pdf"]["pages"]
     want = [(r, p) for r, p in zip(truth["rows"], pages) if r["kind"] == "project"]
     got = pd.read_csv(out / "projects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(got.columns)[:11] == ["project_id", "source", "page", "department", "unit", "project", *AMOUNTS,
-                                      "goal"]
+    assert list(got.columns)[:12] == ["project_id", "source", "page", "department", "unit", "project", *AMOUNTS,
+                                      "amount_unit", "goal"]
+    assert set(got["amount_unit"]) == {"万元"}
     assert got["project_id"].is_unique
     assert len(got) == len(want) == 54
     for (_, g), (w, page) in zip(got.iterrows(), want):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..amounts import AMOUNT_FIELDS, AmountError, parse_amount
 from ..indicators import parse_indicators
@@ -56,15 +57,7 @@ class PerformanceTargets:
                 kind = "project"
             rows.append(Row(kind=kind, name=name, unit="", page=r.page, amounts=amounts, amount_texts=texts,
                             goal=goal, indicators_text=ind, indicators=parse_indicators(ind)))
-        # a row without goal and indicators is a unit only if projects follow it; otherwise it is a
-        # project whose goal and indicators were left blank (flagged by the checks)
-        for i, row in enumerate(rows):
-            if row.kind == "unit":
-                nxt = rows[i + 1] if i + 1 < len(rows) else None
-                if nxt is None or nxt.kind != "project":
-                    row.kind = "project"
-                    log.append(f"page {row.page}: {row.name!r} has no goal or indicators and no projects "
-                               "follow it: read as a project")
+        self._units_by_arithmetic(rows, log)
         unit = None
         for i, row in enumerate(rows, start=1):
             row.ordinal = i
@@ -76,6 +69,62 @@ class PerformanceTargets:
             else:
                 row.unit = unit if unit is not None else department
         return rows, log
+
+    @staticmethod
+    def _units_by_arithmetic(rows: list[Row], log: list[str]) -> None:
+        """Decide which rows without goal and indicators are units, and which are projects whose goal and
+        indicators were left blank (flagged by the checks).
+
+        Structure alone says: a unit is followed by its projects.  But a blank project followed by
+        projects looks the same, so the table's arithmetic decides: the units are the set of candidates
+        whose amounts best equal the sums of the rows under them (a small gap such as 0.01 costs less than
+        a real mismatch; projects above the first unit cost more).  Ties keep the structural reading.
+        """
+        cands = [i for i, r in enumerate(rows) if r.kind == "unit"]
+        if not cands:
+            return
+        default = {i for i in cands if i + 1 < len(rows) and rows[i + 1].kind == "project"}
+
+        def mismatch(row: Row, parts: list[Row]) -> float:
+            cost = 0.0
+            for f in AMOUNT_FIELDS:
+                printed = row.amounts[f] or Decimal(0)
+                added = sum((p.amounts[f] or Decimal(0) for p in parts), Decimal(0))
+                gap = abs(printed - added)
+                cost += 0 if gap == 0 else 0.25 if gap <= Decimal("0.05") else 1.0
+            return cost
+
+        body = [i for i, r in enumerate(rows) if r.kind != "total"]
+        end = len(rows)
+        # best[i]: least cost of a reading in which candidate i is a unit and everything above it is settled
+        best: dict[int, tuple[float, list[int]]] = {}
+        for i in cands:
+            orphans = [k for k in body if k < i]
+            start = 2.0 * len(orphans)
+            options = [(start, [])]
+            options += [(best[j][0] + mismatch(rows[j], [rows[k] for k in range(j + 1, i)]), best[j][1])
+                        for j in best]
+            cost, path = min(options, key=lambda o: o[0])
+            best[i] = (cost, [*path, i])
+        finals = [(c + mismatch(rows[i], [rows[k] for k in range(i + 1, end)]), path) for i, (c, path) in best.items()]
+        totals = [r for r in rows if r.kind == "total"]
+        no_units = sum(mismatch(t, [rows[k] for k in body]) for t in totals)
+        finals.append((no_units if totals else float("inf"), []))
+
+        def score(option: tuple[float, list[int]]) -> tuple[float, int]:
+            return (round(option[0], 6), len(set(option[1]) ^ default))
+
+        _, chosen = min(finals, key=score)
+        chosen_set = set(chosen)
+        for i in cands:
+            if i in chosen_set:
+                continue
+            rows[i].kind = "project"
+            why = "the amounts of the rows under it add up without it" if i in default else "no projects follow it"
+            log.append(f"page {rows[i].page}: {rows[i].name!r} has no goal or indicators; read as a project ({why})")
+        for i in chosen_set - default:
+            log.append(f"page {rows[i].page}: {rows[i].name!r} read as a unit: its amounts are the sum of the rows "
+                       "under it")
 
 
 __all__ = ["PerformanceTargets"]
