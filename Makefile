@@ -36,7 +36,7 @@ bench: install
 
 ## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
 fixtures: install
-	cd tools && ../$(BIN)/python make_fixtures.py
+	cd tools && ../$(BIN)/python make_fixtures.py && ../$(BIN)/python make_edge_fixtures.py
 
 ## write notebooks/NN_*.ipynb from their paired py:percent scripts (no outputs)
 notebooks: install

@@ -21,7 +21,8 @@ CACHE_DIR: Path = Path(os.environ.get("BUDGETLIB_CACHE_DIR", PROJ_ROOT / ".cache
 
 def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """``out_dir`` resolved, or ``OutputError`` when writing there would overwrite what must stay: the
-    notebooks, ``data/raw`` (read-only input) or a folder being read (or a folder that holds one of them)."""
+    notebooks (``report --out notebooks`` would replace them), ``data/raw`` (read-only input) or an input
+    folder itself, or a folder inside one of those."""
     from .exceptions import OutputError
 
     out = Path(out_dir).resolve()
@@ -29,7 +30,7 @@ def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.Pat
                  *(("an input folder", Path(p)) for p in inputs if Path(p).is_dir())]
     for what, folder in protected:
         folder = folder.resolve()
-        if out == folder or folder in out.parents or out in folder.parents:
+        if out == folder or (folder in out.parents and what != "an input folder"):
             raise OutputError(f"{out_dir}: refusing to write outputs into {what} ({folder}); choose another --out")
     return out
 

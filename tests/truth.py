@@ -37,7 +37,7 @@ def differences(doc: Document, truth: dict, pages: list[int]) -> list[str]:
         for ind, wi in zip(row.indicators, want["indicators"]):
             for k in IND_FIELDS:
                 g = getattr(ind, k)
-                e = int(wi[k]) if k.endswith("code") else wi[k]
+                e = int(wi[k]) if k.endswith("code") and wi[k] is not None else wi[k]
                 if g != e:
                     diffs.append(f"{where} indicator {wi['seq']}: {k} {g!r} != {e!r}")
     return diffs

@@ -46,16 +46,21 @@ class Style:
     row_rule: tuple[float, str] | None = None  # (width, grey) of the rules between data rows, if thinner
     header_rule: bool = True  # False: no rule between the header and the first row (header shaded instead)
     header: tuple[str, ...] = tuple(HEADER)  # the labels as printed (some producers space them: 总  计)
+    decimals: int = 2  # amounts printed with this many decimals (0: whole numbers, 1,250)
+    unit_line: bool = True  # False: no 单位：万元 on the page
 
 
-def fmt_amount(value: str | None) -> str:
+def fmt_amount(value: str | None, decimals: int = 2) -> str:
     if value in (None, ""):
         return ""
-    return f"{float(value):,.2f}"
+    return f"{float(value):,.{decimals}f}"
 
 
-def row_cells(row: dict) -> list[str]:
-    return [row["name"], *(fmt_amount(row[k]) for k in AMOUNT_KEYS), row["goal"], row["indicators_text"]]
+def row_cells(row: dict, decimals: int = 2) -> list[str]:
+    """The row's cells as printed; ``row["printed"]`` overrides an amount's text (a malformed cell)."""
+    printed = row.get("printed", {})
+    return [row["name"], *(printed.get(k, fmt_amount(row[k], decimals)) for k in AMOUNT_KEYS), row["goal"],
+            row["indicators_text"]]
 
 
 def wrap(text: str, width: float, font: str, size: float) -> list[str]:
@@ -106,7 +111,8 @@ class _Drawer:
         y -= 30
         self.c.setFont(self.font, 9)
         self.c.drawString(s.margin_x, y, f"部门名称：{self.truth['department']}")
-        self.c.drawRightString(self.xs[-1], y, f"单位：{self.truth['amount_unit']}")
+        if s.unit_line:
+            self.c.drawRightString(self.xs[-1], y, f"单位：{self.truth['amount_unit']}")
         y -= 8
         self.y = y
         self.draw_row([[t] if pdfmetrics.stringWidth(t, self.font, s.font_size) <= width - 2 * s.pad
@@ -181,7 +187,7 @@ class _Drawer:
     def add(self, row: dict) -> int:
         s = self.style
         indent = s.indent and row["kind"] == "project"
-        cells = row_cells(row)
+        cells = row_cells(row, s.decimals)
         widths = [w - 2 * s.pad - (2 * s.font_size if indent and i == 0 else 0)
                   for i, w in enumerate(s.col_widths)]
         lines = [wrap(t, w, self.font, s.font_size) for t, w in zip(cells, widths)]
