@@ -94,10 +94,13 @@ def find_pages(path: Path, truth: dict) -> list[int]:
 
 def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: str | None = None,
                 numbers: bool = False, font: str = "AR PL UMing CN", border_style: str | None = "hair",
-                widths: tuple[int, ...] = (24, 10, 10, 11, 10, 38, 52)) -> list[int]:
+                widths: tuple[int, ...] = (24, 10, 10, 11, 10, 38, 52), line_height: float = 12.5,
+                row_pad: float = 6, fill: float = 11 / 9) -> list[int]:
     """Write the table as .xlsx with openpyxl and export it with LibreOffice headless.
 
     two_row_header: 资金来源 spans 财政拨款/财政专户拨款/其他资金 on a second header row.
+    line_height, row_pad: each row's height (points) per wrapped line and added; 12.5 + 6 leaves room,
+    about 11 + 0 is tight (text touching the rules), less is too small (text crossing them).
     note: a footnote row under the table.  numbers: amounts as numeric cells formatted #,##0.00.
     """
     from openpyxl import Workbook
@@ -143,9 +146,9 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
         r = first + i
         # LibreOffice does not fit row heights on import: size each row from its longest cell
         # (a CJK character is two width units; generous, so no text is ever clipped)
-        lines = max(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) * 11 // (w * 9))
+        lines = max(int(-(-sum(2 if ord(ch) > 255 else 1 for ch in text) * fill // w))
                     for text, w in zip(row_cells(row), widths))
-        ws.row_dimensions[r].height = max(1, lines) * 12.5 + 6
+        ws.row_dimensions[r].height = max(1, lines) * line_height + row_pad
         values = row_cells(row)
         if numbers:
             values[1:5] = [float(row[k]) if row[k] else None
