@@ -128,32 +128,29 @@ def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
     labels = sorted(best, key=lambda w: w["x0"])
     top, bottom = min(w["top"] for w in best), max(w["bottom"] for w in best)
     line = sorted(w["bottom"] - w["top"] for w in best)[len(best) // 2]
-    grew = True
-    while grew:
-        grew = False
-        for w in words:
-            text = _flat(w["text"])
-            if (w["bottom"] > bottom and top < w["top"] <= bottom + 0.8 * line and text and len(text) <= 12
-                    and not re.search(r"\d", text) and text not in ("合计", "总计")
-                    and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
-                bottom, grew = w["bottom"], True
+    for w in sorted(words, key=lambda w: w["top"]):  # one pass: the band only grows downwards
+        if w["top"] > bottom + 0.8 * line:
+            break
+        text = _flat(w["text"])
+        if (w["bottom"] > bottom and top < w["top"] and text and len(text) <= 12
+                and not re.search(r"\d", text) and text not in ("合计", "总计")
+                and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
+            bottom = w["bottom"]
     return labels, top, bottom
 
 
 def _free_strips(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Sub-intervals of (lo, hi) that no span covers."""
-    strips = [(lo, hi)]
-    for a, b in spans:
-        nxt = []
-        for s, e in strips:
-            if b <= s or a >= e:
-                nxt.append((s, e))
-                continue
-            if a > s:
-                nxt.append((s, a))
-            if b < e:
-                nxt.append((b, e))
-        strips = nxt
+    """Sub-intervals of (lo, hi) that no span covers: one sweep over the spans in order (n log n, not the
+    square of the words on the page)."""
+    strips, edge = [], lo
+    for a, b in sorted(sp for sp in spans if sp[1] > lo and sp[0] < hi):
+        if a > edge:
+            strips.append((edge, min(a, hi)))
+        edge = max(edge, b)
+        if edge >= hi:
+            break
+    if edge < hi:
+        strips.append((edge, hi))
     return strips
 
 
