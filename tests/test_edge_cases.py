@@ -232,3 +232,25 @@ def test_bytes_after_eof_are_not_truncation(tmp_path):
     data = SAMPLE.read_bytes() + b"\n" + b"%" * 5000 + b"\n"
     (tmp_path / "trailing.pdf").write_bytes(data)
     assert len(read_pdf(tmp_path / "trailing.pdf").projects) == 54
+
+
+def _row(kind: str, name: str, total: str | None = None, goal: str = ""):
+    from budgetlib.model import Row
+
+    amounts = {f: None for f in ("total", "fiscal", "special_account", "other")}
+    amounts["total"] = Decimal(total) if total is not None else None
+    return Row(kind=kind, name=name, unit="", page=1, amounts=amounts, amount_texts={}, goal=goal)
+
+
+@pytest.mark.parametrize(("totals", "want"), [
+    ((None,) * 7, ["total", "unit", "project", "unit", "project", "unit", "project"]),  # no amounts: structure
+    (("6", "3", "1", "2", "2", "3", "3"), ["total", "unit", "project", "unit", "project", "unit", "project"]),
+    (("6", "3", "1", "1", "1", "3", "3"), ["total", "unit", "project", "project", "project", "unit", "project"]),
+])
+def test_units_are_chosen_by_the_tables_arithmetic(totals, want):
+    from budgetlib.layouts.performance_targets import PerformanceTargets
+
+    kinds = ["total", "unit", "project", "unit", "project", "unit", "project"]
+    rows = [_row(k, f"r{i}", t, goal="g" if k == "project" else "") for i, (k, t) in enumerate(zip(kinds, totals))]
+    PerformanceTargets._units_by_arithmetic(rows, [])
+    assert [r.kind for r in rows] == want

@@ -94,6 +94,9 @@ class PerformanceTargets:
                 cost += 0 if gap == 0 else 0.25 if gap <= Decimal("0.05") else 1.0
             return cost
 
+        def deviation(path: list[int], upto: int) -> int:
+            return sum(1 for c in cands if c <= upto and ((c in path) != (c in default)))
+
         body = [i for i, r in enumerate(rows) if r.kind != "total"]
         end = len(rows)
         # best[i]: least cost of a reading in which candidate i is a unit and everything above it is settled
@@ -104,7 +107,8 @@ class PerformanceTargets:
             options = [(start, [])]
             options += [(best[j][0] + mismatch(rows[j], [rows[k] for k in range(j + 1, i)]), best[j][1])
                         for j in best]
-            cost, path = min(options, key=lambda o: o[0])
+            # equal costs (blank amounts, say): the reading closest to the structural one
+            cost, path = min(options, key=lambda o, i=i: (round(o[0], 6), deviation([*o[1], i], i)))
             best[i] = (cost, [*path, i])
         finals = [(c + mismatch(rows[i], [rows[k] for k in range(i + 1, end)]), path) for i, (c, path) in best.items()]
         totals = [r for r in rows if r.kind == "total"]
@@ -112,7 +116,7 @@ class PerformanceTargets:
         finals.append((no_units if totals else float("inf"), []))
 
         def score(option: tuple[float, list[int]]) -> tuple[float, int]:
-            return (round(option[0], 6), len(set(option[1]) ^ default))
+            return (round(option[0], 6), deviation(option[1], end))
 
         _, chosen = min(finals, key=score)
         chosen_set = set(chosen)
