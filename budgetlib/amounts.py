@@ -33,10 +33,10 @@ def parse_amount(text: str | None) -> Decimal | None:
     if s in _EMPTY:
         return None
     if not _AMOUNT_RE.fullmatch(s):
-        raise AmountError(f"not a number: {text!r}")
+        raise AmountError(f"is not a number: {text!r}")
     value = Decimal(s.replace(",", "").replace("，", "").replace("－", "-"))
     if value.as_tuple().exponent < -2:  # 12.345: not rounded, flagged
-        raise AmountError(f"more than two decimals: {text!r}")
+        raise AmountError(f"has more than two decimals: {text!r}")
     return value
 
 

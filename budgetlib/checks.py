@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, fmt
+from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, AmountError, fmt, parse_amount
 from .indicators import unclosed
 from .model import Document, Finding, Row
 from .settings import ExtractSettings
@@ -102,9 +102,11 @@ def _amount_cells(c: _Collector, doc: Document) -> None:
     for row in doc.rows:
         for f in AMOUNT_FIELDS:
             if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts[f]):
-                why = "has more than two decimals" if re.fullmatch(r"[-－]?[\d,，]+\.\d{3,}",
-                                                                   re.sub(r"\s+", "", row.amount_texts[f])) \
-                    else "is not a number"
+                try:  # the parser's own reason: not a number, or more than two decimals
+                    parse_amount(row.amount_texts[f])
+                    why = "is not a number"
+                except AmountError as exc:
+                    why = str(exc).split(":")[0]
                 c.add("amount_unparsed", row, f"{AMOUNT_LABELS[f]} of {row.name} {why}: "
                       f"{row.amount_texts[f]!r} (not read, not rounded)", field=f, actual=row.amount_texts[f])
 

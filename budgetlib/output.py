@@ -96,11 +96,9 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
             df[col] = df[col].map(excel_unsafe)
             if col in NON_TEXT:  # CSV has no "empty" but "": blank numbers are missing
                 df[col] = df[col].replace("", None)
-        amounts = {c: df.pop(c) for c in AMOUNT_FIELDS if c in df.columns}
-        df = typed(df)
-        for c, values in amounts.items():
-            df.insert(len(df.columns), c, values)
-        df = df[[*pd.read_csv(out_dir / f"{name}.csv", encoding="utf-8-sig", nrows=0).columns]]
+        order = list(df.columns)
+        amounts = {c: df.pop(c) for c in AMOUNT_FIELDS if c in df.columns}  # converted below, exactly
+        df = typed(df).assign(**amounts)[order]
     for col in AMOUNT_FIELDS:  # exact decimals again (Parquet gives Decimal objects, CSV text)
         if col in df.columns:
             df[col] = df[col].map(lambda v: None if v in ("", None) or v is pd.NA else Decimal(str(v)),

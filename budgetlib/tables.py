@@ -24,10 +24,6 @@ SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_
 LOG_COLUMNS = ["source", "message"]
 
 
-def _amount(value: object) -> object:
-    return value  # the exact Decimal as parsed (or None): never through float
-
-
 def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
@@ -35,7 +31,7 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 def projects_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
         {"project_id": r.project_id, "source": d.source, "page": r.page, "department": d.department,
-         "unit": r.unit, "project": r.name, **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS},
+         "unit": r.unit, "project": r.name, **{f: r.amounts[f] for f in AMOUNT_FIELDS},
          "amount_unit": d.amount_unit, "goal": r.goal}
         for d in docs for r in d.projects
     ]
@@ -45,7 +41,7 @@ def projects_frame(docs: list[Document]) -> pd.DataFrame:
 def units_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
         {"source": d.source, "department": d.department, "unit": r.name if r.kind == "unit" else "合计",
-         **{f: _amount(r.amounts[f]) for f in AMOUNT_FIELDS}, "amount_unit": d.amount_unit, "page": r.page}
+         **{f: r.amounts[f] for f in AMOUNT_FIELDS}, "amount_unit": d.amount_unit, "page": r.page}
         for d in docs for r in d.units
     ]
     return typed(_frame(records, UNIT_COLUMNS))

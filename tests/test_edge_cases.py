@@ -21,7 +21,7 @@ from truth import differences
 import budgetlib
 from budgetlib import ExtractSettings, batch, read_pdf
 from budgetlib.amounts import AmountError, parse_amount
-from budgetlib.output import excel_safe
+from budgetlib.output import _umask, excel_safe
 
 EDGE = FIXTURES / "edge"
 CASES = sorted(json.loads((EDGE / "manifest.json").read_text(encoding="utf-8")).items())
@@ -178,12 +178,6 @@ def test_batch_statuses_with_two_workers(tmp_path):
                                          "damaged.pdf", "scanned.pdf")} == {"error"}
     assert "Traceback" not in proc.stderr
     assert oct(os.stat(out / "projects.csv").st_mode & 0o777) == oct(0o666 & ~_umask())
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # -- files and folders -------------------------------------------------------------------------------------
