@@ -13,11 +13,15 @@ from .settings import ExtractSettings
 _PAGE_NO = re.compile(r"^\s*(第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)\s*$")
 
 
-def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTable | None:
+def borderless_table(path: Path, page: int, settings: ExtractSettings,
+                     previous: PageTable | None = None) -> PageTable | None:
     """A table without ruling lines, read by camelot stream inside an area and columns found from the
     text positions: the area starts at the header row; a column boundary is the widest vertical strip
     between two header labels that no text below the header crosses.  Stream gives one row per text
-    line; ``group_lines`` then joins lines into table rows.
+    line; ``group_lines`` or ``anchor_rows`` then join lines into table rows.
+
+    A page without the header (the title rows printed on the first page only) continues ``previous``,
+    the text-position table of the page before: its columns are reused, from the top of the page.
     """
     import pdfplumber  # only borderless pages need word positions
 
@@ -28,7 +32,7 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         fine = p.extract_words(x_tolerance=0.5)  # cell texts apart even where a column gap is narrow
     labels, top, head_bottom = _header_band(words)
     if len(labels) < 3:
-        return None
+        return _continuation(path, page, settings, previous, words, height)
     furniture = _page_furniture(words, head_bottom)
     body = [w for w in words if w["top"] > head_bottom and id(w) not in furniture]
     labels_and_wraps = [w for w in words if top <= w["top"] <= head_bottom]
@@ -64,7 +68,32 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings) -> PageTa
         joined = ["\n".join(row[c] for row in cells[:n_head] if row[c].strip()) for c in range(len(cells[0]))]
         cells = [joined, *cells[n_head:]]
         ys = [(ys[0][0], min(y[1] for y in ys[:n_head])), *ys[n_head:]]
-    return PageTable(page, "stream", cells, ys)
+    return PageTable(page, "stream", cells, ys, columns=(left, *columns, right))
+
+
+def _continuation(path: Path, page: int, settings: ExtractSettings, previous: PageTable | None,
+                  words: list[dict], height: float) -> PageTable | None:
+    """A page of rows only, read with the columns of the page before (no header to find them from)."""
+    if previous is None or len(previous.columns) < 4 or not words:
+        return None
+    left, *columns, right = previous.columns
+    furniture = _page_furniture(words, -1.0)
+    body = [w for w in words if id(w) not in furniture and w["x1"] > left and w["x0"] < right]
+    if not body:
+        return None
+    top = min(w["top"] for w in body) - 0.5
+    bottom = max(w["bottom"] for w in body) + 0.5
+    area = f"{left:.1f},{height - top:.1f},{right:.1f},{height - bottom:.1f}"
+    tables = quiet_read(path, [page], settings, flavor="stream", table_areas=[area],
+                         columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
+    if not tables:
+        return None
+    t = tables[0]
+    cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
+    if not cells or len(cells[0]) != previous.n_cols:
+        return None
+    ys = [_text_extent(band, body, height) for band in t.rows]
+    return PageTable(page, "stream", cells, ys, columns=previous.columns)
 
 
 def _page_furniture(words: list[dict], head_bottom: float) -> dict[int, dict]:
@@ -207,4 +236,101 @@ def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> Pag
     return PageTable(table.page, table.flavor, cells, ys)
 
 
-__all__ = ["borderless_table", "group_lines"]
+_AMOUNT = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")
+
+
+def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, valign: str) -> PageTable:
+    """Join stream lines into table rows anchored on the rows' amounts: where the white space between two
+    rows is no wider than between two lines of a cell, each row still has exactly one line of amounts.
+    Each other column's lines are cut into one block per anchor, in order, so that each block sits where
+    the cells' vertical alignment puts it: its top, centre or bottom level with its anchor's.  Lines above
+    the first anchor (or below the last) that fit no anchor form a row without amounts: the rest of a row
+    split across the page break.
+    """
+    n = len(table.cells)
+    anchors = [i for i in range(n) if any(_AMOUNT.match(table.cells[i][c]) for c in amount_cols
+                                          if c < len(table.cells[i]))]
+    if not anchors:
+        return table
+    tops = [table.rows_y[i][0] for i in range(n)]
+    bottoms = [table.rows_y[i][1] for i in range(n)]
+    pitch = sorted(t - b for t, b in zip(tops, bottoms))[n // 2] or 1.0
+
+    def ref(top: float, bottom: float) -> float:
+        return top if valign == "top" else bottom if valign == "bottom" else (top + bottom) / 2
+
+    a_ref = [ref(tops[i], bottoms[i]) for i in anchors]
+    m = len(anchors)
+    blocks: dict[int, list[list[int]]] = {}  # column → lines per slot (prefix, anchors…, suffix)
+    for c in range(table.n_cols):
+        if c in amount_cols:
+            continue
+        lines = [i for i in range(n) if table.cells[i][c].strip()]
+        blocks[c] = _cut(lines, tops, bottoms, a_ref, ref, pitch, must_fill=c == name_col)
+    rows: list[list[str]] = []
+    ys: list[tuple[float, float]] = []
+    for slot in range(m + 2):
+        members = {c: blocks[c][slot] for c in blocks}
+        anchor = anchors[slot - 1] if 1 <= slot <= m else None
+        if anchor is None and not any(members.values()):
+            continue
+        cells = []
+        for c in range(table.n_cols):
+            if c in amount_cols:
+                cells.append(table.cells[anchor][c] if anchor is not None else "")
+            else:
+                cells.append("\n".join(table.cells[i][c] for i in members[c]))
+        used = [i for ls in members.values() for i in ls] + ([anchor] if anchor is not None else [])
+        rows.append(cells)
+        ys.append((max(tops[i] for i in used), min(bottoms[i] for i in used)))
+    return PageTable(table.page, table.flavor, rows, ys, table.columns, table.grouping)
+
+
+def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[float], ref, pitch: float,
+         must_fill: bool) -> list[list[int]]:
+    """A column's lines (top to bottom) cut into m + 2 contiguous blocks: before the first anchor, one per
+    anchor, after the last.  Dynamic programming over the cut points: a block costs the distance of its
+    reference point from its anchor's, plus any white space inside it wider than a line; an empty block
+    costs nothing (a unit has no goal), except in the name column; a block before or after the anchors
+    costs a line's height."""
+    m = len(a_ref)
+    k = len(lines)
+    empty_cost = 4 * pitch if must_fill else 0.0
+
+    wide = [0.0]  # wide[j]: white space wider than a line between lines[:j+1] (prefix sums)
+    for j in range(k - 1):
+        wide.append(wide[-1] + max(0.0, bottoms[lines[j]] - tops[lines[j + 1]] - 0.6 * pitch))
+
+    def cost(slot: int, a: int, b: int) -> float:  # lines[a:b] in slot
+        if a == b:
+            return empty_cost if 1 <= slot <= m else 0.0
+        top, bottom = tops[lines[a]], bottoms[lines[b - 1]]
+        inner = wide[b - 1] - wide[a]
+        if slot == 0 or slot == m + 1:
+            return pitch + inner * 4
+        return abs(ref(top, bottom) - a_ref[slot - 1]) + inner * 4
+
+    inf = float("inf")
+    # best[s][j]: least cost of slots 0..s holding lines[:j]
+    best = [[inf] * (k + 1) for _ in range(m + 2)]
+    back = [[0] * (k + 1) for _ in range(m + 2)]
+    for j in range(k + 1):
+        best[0][j] = cost(0, 0, j)
+    for s in range(1, m + 2):
+        for j in range(k + 1):
+            for i in range(j + 1):
+                if best[s - 1][i] == inf:
+                    continue
+                v = best[s - 1][i] + cost(s, i, j)
+                if v < best[s][j]:
+                    best[s][j], back[s][j] = v, i
+    out: list[list[int]] = []
+    j = k
+    for s in range(m + 1, -1, -1):
+        i = back[s][j] if s else 0
+        out.append(lines[i:j])
+        j = i
+    return out[::-1]
+
+
+__all__ = ["anchor_rows", "borderless_table", "group_lines"]

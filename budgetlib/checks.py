@@ -13,6 +13,8 @@ Checks
     duplicate_indicator   the same indicator twice in one project
     seq_gap               indicator numbers that do not run 1, 2, 3 …
     missing_goal / missing_indicators   a project without 绩效目标 / 绩效指标
+    extraction_doubt      not a defect of the table: a page the reader may have cut into rows wrongly
+                          (no reading of it is clean, and no other reading confirms its violations)
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ SEVERITY = {
     "period_annual_differ": "info",
     "amount_unit_unknown": "warning",
     "missing_terminator": "warning",
+    "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
 }
 
 

@@ -9,17 +9,18 @@ import re
 import tempfile
 from pathlib import Path
 
+from . import verify
 from .borderless import borderless_table
 from .checks import run_checks
 from .exceptions import InputError, NoTextLayerError, TableNotFoundError
-from .grid import PageTable, merged_rows, ruled_tables
+from .grid import PageTable, merged_rows, regroup, ruled_tables
 from .layouts import Layout, detect_layout, header_fields
-from .model import Document
+from .model import Document, Finding, Row
 from .pdf import parser_damage, read_text
 from .settings import ExtractSettings
 from .stitch import stitch
 
-log = logging.getLogger("budgetlib.extract")
+log_ = logging.getLogger("budgetlib.extract")
 
 _SP = r"[ \t\u3000]"  # white space within a line: a blank 部门名称 never takes the next line's text
 _DEPT = re.compile(rf"(?:部门名称|单位名称|预算单位|编制单位){_SP}*[：:]{_SP}*([^\r\n]*?)"
@@ -40,6 +41,24 @@ def _department(texts: list[str], pages: list[int]) -> tuple[str, str]:
         if not unit and (m := _AMOUNT_UNIT.search(text)):
             unit = m.group(1) or m.group(2)
     return dept, unit
+
+
+_TITLE_LINE = re.compile(r"^\s*\S{0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
+
+
+def _continued(pages: list[int], texts: list[str]) -> list[int]:
+    """The candidate pages and the page after each, unless that page begins with a title of its own (a
+    table printed without its title rows repeated continues with a page of data only: a few lines of
+    indicator text do not say 绩效目标)."""
+    out = set(pages)
+    for p in pages:
+        while p + 1 <= len(texts) and p + 1 not in out:
+            lines = [ln for ln in texts[p].splitlines() if ln.strip()][:3]
+            if not lines or any(_TITLE_LINE.match(ln) for ln in lines):
+                break
+            out.add(p + 1)
+            p += 1
+    return sorted(out)
 
 
 def _table_of(tables: list[PageTable], layout: Layout) -> list[PageTable]:
@@ -69,30 +88,142 @@ def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *
     return _read(Path(pdf), settings, source or Path(pdf).name)
 
 
-def _page_tables(path: Path, pages: list[int], layout: Layout, settings: ExtractSettings,
-                 notes: list[str]) -> list[PageTable]:
-    """The table on each candidate page: camelot lattice, corrected where it merged rows, else the
-    page read from its text positions (borderless)."""
-    ruled = ruled_tables(path, pages, settings)
-    tables: list[PageTable] = []
-    for page in pages:
-        page_tables = _table_of(ruled.get(page, []), layout)
-        if page_tables and any(merged_rows(t) for t in page_tables) and settings.engine != "vector":
-            # the render missed thin rules: read the page's own ruling lines instead
-            notes.append(f"page {page}: {settings.engine} lattice merged rows; re-read with the PDF's ruling lines")
-            page_tables = _table_of(ruled_tables(path, [page], settings, engine="vector")[page], layout)
-        if page_tables and any(merged_rows(t) for t in page_tables):
-            # no rule between the rows at all: rows from the text positions, as on a borderless page
+class _Pages:
+    """The readings of each candidate page, made when first asked for: lattice cells (camelot's engine),
+    lattice on the PDF's own ruling lines, and text positions with rows cut at white space or anchored on
+    their amounts (cells aligned top, middle or bottom)."""
+
+    TEXT = ("text-gaps", "text-top", "text-middle", "text-bottom")
+
+    def __init__(self, path: Path, pages: list[int], layout: Layout, settings: ExtractSettings) -> None:
+        self.path, self.pages, self.layout, self.settings = path, pages, layout, settings
+        self.ruled = ruled_tables(path, pages, settings)
+        self.readings: dict[int, dict[str, list[PageTable]]] = {p: {} for p in pages}
+
+    def options(self, page: int) -> list[str]:
+        names = ["lattice"] + (["lattice-vector"] if self.settings.engine != "vector" else [])
+        return names + list(self.TEXT)
+
+    def reading(self, page: int, name: str, previous: PageTable | None = None) -> list[PageTable] | None:
+        """The page's tables read as ``name``; None when that reading finds no table."""
+        cache = self.readings[page]
+        if name not in cache:
+            if name == "lattice":
+                cache[name] = _table_of(self.ruled.get(page, []), self.layout)
+            elif name == "lattice-vector":
+                vector = ruled_tables(self.path, [page], self.settings, engine="vector")[page]
+                cache[name] = _table_of(vector, self.layout)
+            elif name == "text-gaps":
+                text = borderless_table(self.path, page, self.settings, previous)
+                cache[name] = [text] if text is not None else []
+            else:
+                base = self.reading(page, "text-gaps", previous)
+                cache[name] = [regroup(t, name.split("-")[1]) for t in base or []]
+        return cache[name] or None
+
+    def default(self, page: int, previous: PageTable | None, notes: list[str]) -> str:
+        """The first reading that holds together: lattice, unless it merged rows (a cell with two amounts),
+        then the PDF's ruling lines, then text positions."""
+        lattice = self.reading(page, "lattice")
+        if lattice and not any(merged_rows(t) for t in lattice):
+            return "lattice"
+        if lattice and self.settings.engine != "vector":
+            notes.append(f"page {page}: {self.settings.engine} lattice merged rows; re-read with the PDF's "
+                         "ruling lines")
+            vector = self.reading(page, "lattice-vector")
+            if vector and not any(merged_rows(t) for t in vector):
+                return "lattice-vector"
+        if lattice:
             notes.append(f"page {page}: lattice merged rows (rules missing); rows from text positions")
-            page_tables = []
-        if page_tables:
-            tables.extend(page_tables)
-            continue
-        stream = borderless_table(path, page, settings)
-        if stream is not None:
+        else:
             notes.append(f"page {page}: no usable ruled table, read from text positions (borderless)")
-            tables.append(stream)
-    return tables
+        return "text-gaps" if self.reading(page, "text-gaps", previous) else "lattice"
+
+
+def _text_table(tables: list[PageTable] | None) -> PageTable | None:
+    return next((t for t in tables or [] if t.flavor == "stream"), None)
+
+
+def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: ExtractSettings,
+              department: str) -> tuple[list[Row], list[str], list[Finding], float]:
+    """The document read with ``choice`` (page → reading): rows, log, findings and their checksum score."""
+    tables: list[PageTable] = []
+    previous = None
+    for page in pages.pages:
+        got = pages.reading(page, choice[page], previous) or []
+        previous = _text_table(got) or previous
+        tables.extend(got)
+    raw, log = stitch(tables, layout, settings.row_gap)
+    if not raw:
+        return [], log, [], float("inf")
+    rows, build_log = layout.build(raw, department)
+    log.extend(build_log)
+    probe = Document(source="", sha256="", department=department, amount_unit="万元", layout=layout.name,
+                     pages=[], rows=rows)
+    findings = run_checks(probe, settings)
+    return rows, log, findings, verify.score(rows, findings)
+
+
+def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str,
+            notes: list[str]) -> tuple[dict[int, str], list[Row], list[str], list[Finding], dict]:
+    """Each page's reading: the default one, unless the checksum finds violations a wrong cut could make on
+    a page; then every reading of that page is scored (the other pages fixed) and the lowest score wins."""
+    choice: dict[int, str] = {}
+    previous = None
+    for page in pages.pages:
+        choice[page] = pages.default(page, previous, notes)
+        previous = _text_table(pages.reading(page, choice[page], previous)) or previous
+    best = _assemble(pages, choice, layout, settings, department)
+    tried: dict[int, dict[str, tuple]] = {}
+    if best[3] == 0:
+        return choice, *best[:3], tried
+    for page in sorted(verify.suspect_pages(best[0], best[2]) & set(pages.pages)):
+        previous = None
+        for p in pages.pages:
+            if p == page:
+                break
+            previous = _text_table(pages.reading(p, choice[p], previous)) or previous
+        scores = {choice[page]: best}
+        for name in pages.options(page):
+            if name in scores or pages.reading(page, name, previous) is None:
+                continue
+            scores[name] = _assemble(pages, {**choice, page: name}, layout, settings, department)
+        tried[page] = scores
+        name = min(scores, key=lambda n: (scores[n][3], n != choice[page]))
+        summary = ", ".join(f"{n} {v[3]:g}" for n, v in scores.items())
+        if name != choice[page]:
+            notes.append(f"page {page}: checksum chose {name} over {choice[page]} ({summary})")
+            choice[page], best = name, scores[name]
+        elif len(scores) > 1:
+            notes.append(f"page {page}: checksum kept {name} ({summary})")
+    return choice, *best[:3], tried
+
+
+def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[int, str],
+            source: str) -> list[Finding]:
+    """``extraction_doubt`` for each page whose chosen reading has violations a wrong cut could make and
+    that no other reading of the page confirms; the page's sums are then not reported as the table's."""
+    out = []
+    for page, scores in sorted(tried.items()):
+        mine = [f for f in findings if f.page == page and verify.suspect(f)]
+        mine += [Finding("grammar", "error", source, p, "", "", None, why)
+                 for p, why in verify.grammar(rows) if p == page]
+        chosen = scores[choice[page]]
+        others = [v for n, v in scores.items() if n != choice[page] and v[0]]
+        confirmed = [f for f in mine if f.check != "grammar" and any(
+            verify.key(f) in {verify.key(g) for g in v[2]} for v in others)]
+        doubtful = [f for f in mine if f not in confirmed]
+        if not doubtful:
+            continue
+        names = sorted({r.name for r in chosen[0] if r.page == page})
+        what = "; ".join(f"{f.check} {f.message[:80]}" for f in doubtful[:3])
+        out.append(Finding(
+            "extraction_doubt", "error", source, page, "", "", None,
+            f"page {page} may be cut into rows wrongly: {len(doubtful)} violation(s) no other reading confirms "
+            f"({what}); readings tried: {', '.join(f'{n} {v[3]:g}' for n, v in scores.items())}; "
+            f"chosen {choice[page]}; rows {', '.join(names[:8])}",
+            field="rows", actual=choice[page]))
+    return out
 
 
 def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
@@ -104,25 +235,27 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
     layout = detect_layout(pdf.texts)
     if layout is None:
         raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
-    pages = [i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)]
+    pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)], pdf.texts)
     notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
-    with parser_damage(path):
-        tables = _page_tables(path, pages, layout, settings, notes)
-    raw, stitch_log = stitch(tables, layout, settings.row_gap)
-    notes.extend(stitch_log)
-    if not raw:
-        raise TableNotFoundError(path, f"pages {pages} mention it but hold no readable table rows")
     department, amount_unit = _department(pdf.texts, pages)
-    rows, build_log = layout.build(raw, department)
-    notes.extend(build_log)
+    with parser_damage(path):
+        readings = _Pages(path, pages, layout, settings)
+        choice, rows, log, _, tried = _choose(readings, layout, settings, department, notes)
+    notes.extend(log)
+    if not rows:
+        raise TableNotFoundError(path, f"pages {pages} mention it but hold no readable table rows")
     doc_key = pdf.sha256[:10]
     for row in rows:
         row.project_id = f"{doc_key}-{row.ordinal:03d}"
     doc = Document(source=source, sha256=pdf.sha256, department=department, amount_unit=amount_unit,
                    layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes)
     doc.findings = run_checks(doc, settings)
+    doubts = _doubts(rows, doc.findings, tried, choice, source)
+    if doubts:  # a sum on a doubted page is not reported as the table's own defect
+        doubted = {d.page for d in doubts}
+        doc.findings = doubts + [f for f in doc.findings if not (f.check == "sum_mismatch" and f.page in doubted)]
     for line in notes:
-        log.info("%s: %s", source, line)
+        log_.info("%s: %s", source, line)
     return doc
 
 

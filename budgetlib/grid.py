@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import camelot
@@ -23,6 +23,11 @@ class PageTable:
     flavor: str
     cells: list[list[str]]  # rows of cells as camelot read them
     rows_y: list[tuple[float, float]]  # (top, bottom) of each row, PDF points
+    # text-position tables: the column boundaries (reused on a next page printed without the header), and
+    # how lines become rows: "gaps" (white space) or anchored on each row's amounts, its text blocks placed
+    # by the cells' vertical alignment ("top", "middle", "bottom")
+    columns: tuple[float, ...] = ()
+    grouping: str = "gaps"
 
     @property
     def n_cols(self) -> int:
@@ -72,4 +77,9 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
     return found
 
 
-__all__ = ["PageTable", "merged_rows", "quiet_read", "ruled_tables"]
+def regroup(table: PageTable, grouping: str) -> PageTable:
+    """The same text-position table with its lines grouped into rows another way."""
+    return replace(table, grouping=grouping)
+
+
+__all__ = ["PageTable", "merged_rows", "quiet_read", "regroup", "ruled_tables"]

@@ -14,14 +14,22 @@ from itertools import pairwise
 from .values import Value, parse_value
 
 _SEP = "[；;]"
+
+
+def _spaced(label: str) -> str:
+    """A printed label: a producer may set a gap (read as a space) between any two of its characters."""
+    return r"\s*".join(map(re.escape, label))
+
+
+_PERIOD, _ANNUAL = _spaced("实施周期指标值"), _spaced("年度指标值")
 _COLON = "[:：]"
 # an item starts at the beginning or after the previous item's 。 with "N、" and a "D-" code
 _START = re.compile(r"(?:^|(?<=[。.]))\s*(\d+)\s*[、,，.]\s*(?=\d+\s*[-－—])")
 _ITEM = re.compile(
     rf"\s*(?P<seq>\d+)\s*[、,，.]\s*(?P<l1c>\d+)\s*[-－—]\s*(?P<l1>[^；;]*?)\s*{_SEP}"
     rf"\s*(?P<l2c>\d+)\s*[-－—]\s*(?P<l2>[^；;]*?)\s*{_SEP}"
-    rf"(?P<name>.*?){_SEP}\s*实施周期指标值\s*{_COLON}(?P<period>.*?){_SEP}"
-    rf"\s*年度指标值\s*{_COLON}(?P<annual>.*?)[。.]?\s*",
+    rf"(?P<name>.*?){_SEP}\s*{_PERIOD}\s*{_COLON}(?P<period>.*?){_SEP}"
+    rf"\s*{_ANNUAL}\s*{_COLON}(?P<annual>.*?)[。.]?\s*",
     re.S,
 )
 
@@ -48,7 +56,7 @@ class Indicator:
         return parse_value(self.period_value or "")
 
 
-_UNCLOSED = r"年度指标值\s*[:：][^。]*?({n})\s*、\s*\d+\s*[-－—]\s*[^；;。]{{1,12}}指标\s*[；;]"
+_UNCLOSED = _ANNUAL + r"\s*[:：][^。]*?({n})\s*、\s*\d+\s*[-－—]\s*[^；;。]{{1,12}}指标\s*[；;]"
 
 
 def split_items(text: str) -> list[str]:

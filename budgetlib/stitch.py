@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .amounts import AMOUNT_FIELDS, looks_like_amount
-from .borderless import group_lines
+from .borderless import anchor_rows, group_lines
 from .grid import PageTable
 from .layouts import Layout, header_fields, squash
 from .model import RawRow
@@ -113,7 +113,7 @@ def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict
                        f"({fused.get('name') or next(iter(fused.values()))[:20]!r}): split off")
             cells = [[fused.get(mapping.get(i, ""), "") for i in range(table.n_cols)], *cells]
             ys = [table.rows_y[row_index], *ys]
-    return mapping, PageTable(table.page, table.flavor, cells, ys)
+    return mapping, PageTable(table.page, table.flavor, cells, ys, table.columns, table.grouping)
 
 
 def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: list[str]) -> list[dict[str, str]]:
@@ -155,7 +155,11 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
         else:
             mapping, data = header
             width = table.n_cols
-        if table.flavor == "stream":
+        if table.flavor == "stream" and table.grouping != "gaps":
+            amount_cols = [i for i, f in mapping.items() if f in AMOUNT_FIELDS]
+            name_col = next((i for i, f in mapping.items() if f == "name"), None)
+            data = anchor_rows(data, amount_cols, name_col, table.grouping)
+        elif table.flavor == "stream":
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)
         n_before = len(rows)

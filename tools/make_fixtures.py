@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -55,16 +56,20 @@ def check_pages(path: Path, truth: dict, pages: list[int]) -> None:
 
 
 def name_column_texts(path: Path) -> list[str]:
-    """Per page, the text below the header row and left of 总计: the name column."""
+    """Per page, the text below the header row and left of 总计: the name column.  A page without
+    the header (title rows not repeated) uses the column found on the page before it, from the top."""
     doc = pdfium.PdfDocument(str(path))
     out = []
+    left = None
     for i in range(len(doc)):
         textpage = doc[i].get_textpage()
         searcher = textpage.search("总计")
         hit = searcher.get_next()
         if hit:  # below the header row and left of 总计
-            left_x, bottom_y, _, _ = textpage.get_charbox(hit[0])
-            text = textpage.get_text_bounded(right=left_x, top=bottom_y)
+            left, bottom_y, _, _ = textpage.get_charbox(hit[0])
+            text = textpage.get_text_bounded(right=left, top=bottom_y)
+        elif left is not None:
+            text = textpage.get_text_bounded(right=left)
         else:
             text = ""
         out.append(text.replace("\r", "").replace("\n", "").replace(" ", ""))
@@ -95,13 +100,15 @@ def find_pages(path: Path, truth: dict) -> list[int]:
 def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: str | None = None,
                 numbers: bool = False, font: str = "AR PL UMing CN", border_style: str | None = "hair",
                 widths: tuple[int, ...] = (24, 10, 10, 11, 10, 38, 52), line_height: float = 12.5,
-                row_pad: float = 6, fill: float = 11 / 9) -> list[int]:
+                row_pad: float = 6, fill: float = 11 / 9, valign: str = "middle", indent: bool = True,
+                repeat: bool = True, orientation: str = "landscape") -> list[int]:
     """Write the table as .xlsx with openpyxl and export it with LibreOffice headless.
 
     two_row_header: 资金来源 spans 财政拨款/财政专户拨款/其他资金 on a second header row.
     line_height, row_pad: each row's height (points) per wrapped line and added; 12.5 + 6 leaves room,
     about 11 + 0 is tight (text touching the rules), less is too small (text crossing them).
     note: a footnote row under the table.  numbers: amounts as numeric cells formatted #,##0.00.
+    border_style "outer": a box round the table and a rule under the header, no inner rules.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -109,7 +116,8 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
     wb = Workbook()
     ws = wb.active
     ws.title = "项目支出绩效目标表"
-    side = Side(style=border_style, color="000000")  # border_style None: no borders
+    outer = border_style == "outer"
+    side = Side(style="thin" if outer else border_style, color="000000")  # border_style None: no borders
     border = Border(left=side, right=side, top=side, bottom=side)
     body = Font(name=font, size=9)
     ws.merge_cells("A1:G1")
@@ -156,21 +164,27 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value if value not in ("", None) else None)
             cell.font = body
-            cell.border = border
+            if outer:  # the box: left of column A, right of G, under the last row
+                last = i == len(truth["rows"]) - 1
+                cell.border = Border(left=side if col == 1 else None, right=side if col == 7 else None,
+                                     bottom=side if last else None)
+            else:
+                cell.border = border
             numeric = 2 <= col <= 5
             if numeric and numbers:
                 cell.number_format = "#,##0.00"
             cell.alignment = Alignment(
-                horizontal="right" if numeric else "left", vertical="center", wrap_text=True,
-                indent=2 if col == 1 and row["kind"] == "project" else 0)
+                horizontal="right" if numeric else "left", vertical={"middle": "center"}.get(valign, valign),
+                wrap_text=True, indent=2 if col == 1 and indent and row["kind"] == "project" else 0)
     if note:
         r = first + len(truth["rows"])
         for col in range(1, 8):  # ruled like the table, so camelot reads it as the grid's last row
             ws.cell(row=r, column=col).border = border
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=7)
         ws.cell(row=r, column=1, value=note).font = body
-    ws.print_title_rows = f"1:{2 + header_rows}"
-    ws.page_setup.orientation = "landscape"
+    if repeat:
+        ws.print_title_rows = f"1:{2 + header_rows}"
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -179,7 +193,7 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
     with tempfile.TemporaryDirectory() as tmp:
         xlsx = Path(tmp) / (out.stem + ".xlsx")
         wb.save(xlsx)
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
+        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
                        check=True, capture_output=True)
         out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
     return find_pages(out, truth)

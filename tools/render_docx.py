@@ -9,12 +9,14 @@ that is not a space in the document.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -23,11 +25,39 @@ from render_pdf import HEADER, row_cells
 WIDTHS_CM = (4.5, 1.8, 1.8, 2.0, 1.8, 6.5, 8.3)
 
 
-def render(truth: dict, out: Path, font: str = "AR PL UMing CN") -> None:
+def _no_borders(table) -> None:  # noqa: ANN001 - python-docx table
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        e = OxmlElement(f"w:{edge}")
+        e.set(qn("w:val"), "nil")
+        borders.append(e)
+    table._tbl.tblPr.append(borders)
+
+
+def _borders(table, size: int, outer_only: bool) -> None:  # noqa: ANN001
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        e = OxmlElement(f"w:{edge}")
+        inside = edge.startswith("inside")
+        e.set(qn("w:val"), "nil" if inside and outer_only else "single")
+        e.set(qn("w:sz"), str(size))  # eighths of a point
+        e.set(qn("w:color"), "000000")
+        borders.append(e)
+    table._tbl.tblPr.append(borders)
+
+
+def render(truth: dict, out: Path, font: str = "AR PL UMing CN", *, borders: str = "all", valign: str = "top",
+           indent: bool = True, repeat: bool = True, orientation: str = "landscape") -> None:
+    """borders: all (Table Grid, 0.5 pt), hairline (0.25 pt), outer (a box only), none."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    widths = WIDTHS_CM
+    if orientation == "landscape":
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    else:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        widths = (3.0, 1.8, 1.8, 2.0, 1.8, 3.4, 4.2)  # amounts keep their width; the text columns narrow
     for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, margin, Cm(1.5))
     normal = doc.styles["Normal"]
@@ -39,22 +69,30 @@ def render(truth: dict, out: Path, font: str = "AR PL UMing CN") -> None:
     title.runs[0].font.size = Pt(15)
     doc.add_paragraph(f"部门名称：{truth['department']}{' ' * 40}单位：{truth['amount_unit']}")
     table = doc.add_table(rows=1, cols=7)
-    table.style = "Table Grid"
-    repeat = OxmlElement("w:tblHeader")
-    repeat.set(qn("w:val"), "true")
-    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    if borders == "none":
+        _no_borders(table)
+    elif borders == "all":
+        table.style = "Table Grid"
+    else:
+        _borders(table, 2 if borders == "hairline" else 4, outer_only=borders == "outer")
+    if repeat:
+        mark = OxmlElement("w:tblHeader")
+        mark.set(qn("w:val"), "true")
+        table.rows[0]._tr.get_or_add_trPr().append(mark)
     for cell, text in zip(table.rows[0].cells, HEADER):
         cell.text = text
+    align = {"top": WD_ALIGN_VERTICAL.TOP, "middle": WD_ALIGN_VERTICAL.CENTER, "bottom": WD_ALIGN_VERTICAL.BOTTOM}
     for row in truth["rows"]:
         cells = table.add_row().cells
         for i, (cell, text) in enumerate(zip(cells, row_cells(row))):
-            cell.text = ("    " + text) if i == 0 and row["kind"] == "project" else text
+            cell.text = ("    " + text) if i == 0 and indent and row["kind"] == "project" else text
+            cell.vertical_alignment = align[valign]
     for row in table.rows:
-        for cell, width in zip(row.cells, WIDTHS_CM):
+        for cell, width in zip(row.cells, widths):
             cell.width = Cm(width)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "table.docx"
         doc.save(src)
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
+        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
                        check=True, capture_output=True)
         out.write_bytes((Path(tmp) / "table.pdf").read_bytes())

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
@@ -25,6 +26,7 @@ FONTS = {
     "wqy": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 }
+CID_FONTS = ("STSong-Light",)  # the reader's own font, not embedded in the PDF
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Style:
     pad: float = 3.0
     ruled: bool = True
     line_width: float = 0.5
-    valign: str = "middle"  # or "top"
+    valign: str = "middle"  # or "top", "bottom"
     indent: bool = True
     split_rows: bool = False
     col_widths: list[float] = field(default_factory=lambda: [128, 50, 50, 56, 50, 196, 256])
@@ -48,6 +50,13 @@ class Style:
     header: tuple[str, ...] = tuple(HEADER)  # the labels as printed (some producers space them: 总  计)
     decimals: int = 2  # amounts printed with this many decimals (0: whole numbers, 1,250)
     unit_line: bool = True  # False: no 单位：万元 on the page
+    # row height: "auto" (the lines and the padding), "tight" (exactly the lines: text touches the rules),
+    # "small" (less than the lines: text crosses the rules, as in a sheet whose heights were set by hand)
+    row_height: str = "auto"
+    outer_only: bool = False  # ruled: only a box round the table (and the header's rule)
+    repeat_header: bool = True  # the title, 部门名称 line and header on every page, or on page 1 only
+    orientation: str = "landscape"  # or "portrait", or "rotate" (portrait page, /Rotate 90, drawn turned)
+    scale: float = 1.0  # the whole page drawn smaller (a "fit to page" print)
 
 
 def fmt_amount(value: str | None, decimals: int = 2) -> str:
@@ -81,12 +90,19 @@ class _Drawer:
     def __init__(self, path: Path, truth: dict, style: Style) -> None:
         self.style = style
         self.truth = truth
-        font_path, index = FONTS[style.font]
-        self.font = f"F_{style.font}"
-        if self.font not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(self.font, font_path, subfontIndex=index))
-        self.pagesize = landscape(A4)
-        self.c = canvas.Canvas(str(path), pagesize=self.pagesize, pageCompression=1, invariant=1)
+        if style.font in CID_FONTS:
+            self.font = style.font
+            if self.font not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(UnicodeCIDFont(self.font))
+        else:
+            font_path, index = FONTS[style.font]
+            self.font = f"F_{style.font}"
+            if self.font not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(self.font, font_path, subfontIndex=index))
+        # the page as drawn (landscape A4 unless portrait); "rotate" draws it turned on a portrait sheet
+        self.pagesize = portrait(A4) if style.orientation == "portrait" else landscape(A4)
+        sheet = portrait(A4) if style.orientation == "rotate" else self.pagesize
+        self.c = canvas.Canvas(str(path), pagesize=sheet, pageCompression=1, invariant=1)
         self.c.setTitle(truth["title"])
         self.page = 0
         self._after_header = False
@@ -98,6 +114,7 @@ class _Drawer:
     # -- page furniture -------------------------------------------------------------------------
     def new_page(self) -> None:
         if self.page:
+            self.close_table()
             if self.style.page_numbers:
                 self.c.setFont(self.font, 8)
                 self.c.drawCentredString(self.pagesize[0] / 2, 14, f"第 {self.page} 页")
@@ -105,7 +122,17 @@ class _Drawer:
         self.page += 1
         s = self.style
         w, h = self.pagesize
+        if s.orientation == "rotate":  # landscape content turned a quarter on a portrait page
+            self.c.setPageRotation(90)
+            self.c.translate(h, 0)
+            self.c.rotate(90)
+        if s.scale != 1.0:
+            self.c.translate((1 - s.scale) * w / 2, (1 - s.scale) * h / 2)
+            self.c.scale(s.scale, s.scale)
         y = h - s.margin_top
+        if self.page > 1 and not s.repeat_header:
+            self.y = y
+            return
         self.c.setFont(self.font, 15)
         self.c.drawCentredString(w / 2, y - 12, self.truth["title"])
         y -= 30
@@ -119,7 +146,13 @@ class _Drawer:
                        else wrap(t, width - 2 * s.pad, self.font, s.font_size)
                        for t, width in zip(s.header, s.col_widths)], header=True)
 
+    def close_table(self) -> None:
+        """The box's bottom rule under the last row of a page (outer_only)."""
+        if self.style.ruled and self.style.outer_only and self.page:
+            self.c.line(self.xs[0], self.y, self.xs[-1], self.y)
+
     def finish(self) -> None:
+        self.close_table()
         if self.style.page_numbers:
             self.c.setFont(self.font, 8)
             self.c.drawCentredString(self.pagesize[0] / 2, 14, f"第 {self.page} 页")
@@ -139,14 +172,19 @@ class _Drawer:
             self.c.line(x0, y0, x1, y1)
 
     # -- rows -------------------------------------------------------------------------------------
-    def height(self, lines: list[list[str]]) -> float:
-        return max(len(cell) for cell in lines) * self.style.leading + 2 * self.style.pad
+    def height(self, lines: list[list[str]], header: bool = False) -> float:
+        n = max(len(cell) for cell in lines)
+        if header or self.style.row_height == "auto":
+            return n * self.style.leading + 2 * self.style.pad
+        if self.style.row_height == "tight":  # the lines' ascent to descent, nothing more
+            return (n - 1) * self.style.leading + self.style.font_size * 1.1
+        return max((n - 1) * self.style.leading + self.style.font_size * 0.8, n * self.style.leading * 0.8)
 
     def draw_row(self, lines: list[list[str]], header: bool = False, indent: bool = False,
                  valign: str | None = None) -> None:
         s = self.style
         valign = valign or s.valign
-        h = self.height(lines)
+        h = self.height(lines, header)
         top = self.y
         bottom = top - h
         c = self.c
@@ -155,7 +193,13 @@ class _Drawer:
             c.setFillGray(0.85)
             c.rect(self.xs[0], bottom, self.xs[-1] - self.xs[0], h, stroke=0, fill=1)
             c.setFillGray(0)
-        if s.ruled:
+        if s.ruled and s.outer_only:
+            c.line(self.xs[0], top, self.xs[0], bottom)
+            c.line(self.xs[-1], top, self.xs[-1], bottom)
+            if header:
+                c.line(self.xs[0], top, self.xs[-1], top)
+                c.line(self.xs[0], bottom, self.xs[-1], bottom)
+        elif s.ruled:
             if not (not header and self._after_header and not s.header_rule):
                 self._rule(self.xs[0], top, self.xs[-1], top, thin=not header and self._drawn_rows > 0)
             if not (header and not s.header_rule):
@@ -167,12 +211,17 @@ class _Drawer:
         self._after_header = header
         self._drawn_rows = 0 if header else self._drawn_rows + 1
         c.setFont(self.font, s.font_size)
+        pad = s.pad if header or s.row_height == "auto" else 0.0
         for col, cell in enumerate(lines):
-            block = len(cell) * s.leading
+            block = (len(cell) - 1) * s.leading + s.font_size  # first ascent to last baseline
             if valign == "middle" or header:
-                y0 = top - (h - block) / 2 - s.font_size
+                y0 = top - (h - block) / 2 - s.font_size * (0.9 if s.row_height == "auto" else 0.95)
+                if s.row_height == "auto" or header:
+                    y0 = top - (h - len(cell) * s.leading) / 2 - s.font_size
+            elif valign == "bottom":
+                y0 = bottom + pad + (len(cell) - 1) * s.leading + s.font_size * 0.15
             else:
-                y0 = top - s.pad - s.font_size
+                y0 = top - pad - s.font_size * 0.95
             for i, text in enumerate(cell):
                 y = y0 - i * s.leading
                 if header:

@@ -14,28 +14,39 @@ from pathlib import Path
 
 from render_pdf import FONTS, HEADER, fmt_amount
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 
-def render(truth: dict, path: Path) -> None:
-    font_path, index = FONTS["wqy"]
-    if "P_wqy" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("P_wqy", font_path, subfontIndex=index))
-    body = ParagraphStyle("body", fontName="P_wqy", fontSize=7.5, leading=9.5, wordWrap="CJK")
-    title = ParagraphStyle("title", fontName="P_wqy", fontSize=15, leading=20, alignment=1)
+def render(truth: dict, path: Path, *, borders: str = "all", valign: str = "top", indent: bool = True,
+           font: str = "wqy", repeat: bool = True, orientation: str = "landscape") -> None:
+    """borders: all (GRID 0.25), hairline (0.1), outer (a box, and a rule under the header), none."""
+    font_path, index = FONTS[font]
+    name = f"P_{font}"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, font_path, subfontIndex=index))
+    body = ParagraphStyle("body", fontName=name, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    title = ParagraphStyle("title", fontName=name, fontSize=15, leading=20, alignment=1)
     data = [[Paragraph(h, body) for h in HEADER]]
     for r in truth["rows"]:
-        name = ("&nbsp;" * 4 if r["kind"] == "project" else "") + r["name"]
+        label = ("&nbsp;" * 4 if indent and r["kind"] == "project" else "") + r["name"]
         amounts = [Paragraph(fmt_amount(r[k]), body) for k in ("total", "fiscal", "special_account", "other")]
-        data.append([Paragraph(name, body), *amounts, Paragraph(r["goal"], body),
+        data.append([Paragraph(label, body), *amounts, Paragraph(r["goal"], body),
                      Paragraph(r["indicators_text"], body)])
-    table = Table(data, colWidths=[120, 52, 52, 58, 52, 200, 250], repeatRows=1, splitInRow=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4), leftMargin=20, rightMargin=20, topMargin=20,
+    widths = [120, 52, 52, 58, 52, 200, 250]
+    pagesize = landscape(A4) if orientation == "landscape" else portrait(A4)
+    if orientation == "portrait":
+        widths = [84, 52, 52, 58, 52, 113, 144]  # amounts keep their width; the text columns narrow
+    table = Table(data, colWidths=widths, repeatRows=1 if repeat else 0, splitInRow=1)
+    rules = {"all": [("GRID", (0, 0), (-1, -1), 0.25, colors.black)],
+             "hairline": [("GRID", (0, 0), (-1, -1), 0.1, colors.black)],
+             "outer": [("BOX", (0, 0), (-1, -1), 0.5, colors.black), ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)],
+             "none": [("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black)]}[borders]
+    table.setStyle(TableStyle([*rules, ("VALIGN", (0, 0), (-1, -1), valign.upper())]))
+    doc = SimpleDocTemplate(str(path), pagesize=pagesize, leftMargin=20, rightMargin=20, topMargin=20,
                             bottomMargin=20, invariant=1)
     doc.build([Paragraph(truth["title"], title),
                Paragraph(f"部门名称：{truth['department']}　　单位：{truth['amount_unit']}", body),

@@ -1,0 +1,341 @@
+"""The generative fidelity harness: random tables × producers × settings, each read back and compared
+field by field with its own truth.
+
+    python tools/fidelity.py run [--n 200] [--seed 0] [--workers 2]   # the matrix; prints the table
+    python tools/fidelity.py commit [--n 36]                             # the renderings `make test` reads
+    python tools/fidelity.py one SEED                                    # render and read one, verbosely
+
+Every rendering is seeded: rendering ``k`` of seed ``s`` draws its table and its setting from
+``random.Random(f"{s}:{k}")``, so a failure reproduces with ``one s:k``.  The tables come from the
+sample's vocabulary (units, project names, goals and parsed indicators of both ground truths), with
+names, goals and indicator lists of random length so that cells wrap one to six lines, amounts that add
+up, and planted defects (a 0.01 gap, a project without goal, a repeated indicator, a name that repeats).
+
+Producers: reportlab canvas (``render_pdf``), reportlab platypus, LibreOffice Calc from .xlsx and
+LibreOffice Writer from .docx (the last two need ``soffice``).  Settings: row heights (auto, tight,
+too small), borders (all, hairline, outer box, none), vertical alignment, indentation, fonts (sans,
+serif, not embedded), title rows repeated or not, page scaling, portrait, landscape and /Rotate.  Not
+every producer can draw every setting; ``Setting.for_producer`` keeps the ones it can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, fields
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+OUT = ROOT / "tests" / "fixtures" / "fidelity"
+AMOUNTS = ("total", "fiscal", "special_account", "other")
+TITLE = "项目支出绩效目标表（含转移支付项目）"
+OFFICE = shutil.which("soffice") is not None
+
+# -- tables -------------------------------------------------------------------------------------------
+
+
+def _vocabulary() -> dict[str, list]:
+    rows = []
+    for name in ("jinhua_truth.json", "other_truth.json"):
+        rows += json.loads((ROOT / "tests" / "data" / name).read_text(encoding="utf-8"))["rows"]
+    projects = [r for r in rows if r["kind"] == "project"]
+    return {
+        "units": sorted({r["name"] for r in rows if r["kind"] == "unit"}),
+        "names": sorted({r["name"] for r in projects}),
+        "goals": sorted({r["goal"] for r in projects if r["goal"]}),
+        "indicators": [i for r in projects for i in r["indicators"] if i.get("level1_code") is not None
+                       and "raw" not in i],
+    }
+
+
+def text_of(ind: dict) -> str:
+    return (f"{ind['seq']}、{ind['level1_code']}-{ind['level1']}；{ind['level2_code']}-{ind['level2']}；"
+            f"{ind['indicator']}；实施周期指标值:{ind['period_value']}；年度指标值:{ind['annual_value']}。")
+
+
+def _money(rng: random.Random, lo: int = 100, hi: int = 2_000_000) -> Decimal:
+    return Decimal(rng.randint(lo, hi)) / 100
+
+
+def random_truth(rng: random.Random) -> dict:
+    """A table whose sums add up, but for the planted 0.01 gap; the truth in the tests' JSON form."""
+    voc = _vocabulary()
+    units = rng.sample(voc["units"], rng.randint(1, 3))
+    rows: list[dict] = []
+    unit_rows = []
+    for unit in units:
+        unit_row = {"kind": "unit", "name": unit, "unit": unit, "goal": "", "indicators": [], "indicators_text": ""}
+        rows.append(unit_row)
+        projects = []
+        for _ in range(rng.randint(1, 5)):
+            name = rng.choice(voc["names"])
+            if rng.random() < 0.2:  # a long name: wraps over several lines
+                name += rng.choice(voc["names"])
+            goal = "".join(rng.sample(voc["goals"], rng.choice((1, 1, 1, 2, 3))))
+            if rng.random() < 0.05:
+                goal = ""  # planted: a project without its goal
+            inds = [dict(i) for i in rng.sample(voc["indicators"], rng.choice((1, 2, 3, 4, 4, 5, 6, 8)))]
+            if len(inds) > 2 and rng.random() < 0.1:
+                inds.append(dict(inds[0]))  # planted: the same indicator twice
+            for seq, ind in enumerate(inds, start=1):
+                ind["seq"] = seq
+            fiscal = _money(rng)
+            special = _money(rng) if rng.random() < 0.2 else None
+            other = _money(rng) if rng.random() < 0.2 else None
+            total = fiscal + (special or 0) + (other or 0)
+            projects.append({"kind": "project", "name": name, "unit": unit, "goal": goal, "indicators": inds,
+                             "indicators_text": "".join(text_of(i) for i in inds),
+                             "total": total, "fiscal": fiscal, "special_account": special, "other": other})
+        for k in AMOUNTS:
+            values = [p[k] for p in projects if p[k] is not None]
+            unit_row[k] = sum(values, Decimal(0)) if values else None
+        if rng.random() < 0.15:  # planted: the unit's 财政拨款 and 总计 0.01 off its projects (both printed so)
+            unit_row["fiscal"] += Decimal("0.01")
+            unit_row["total"] += Decimal("0.01")
+        rows += projects
+        unit_rows.append(unit_row)
+    total = {"kind": "total", "name": "合计", "unit": "合计", "goal": "", "indicators": [], "indicators_text": ""}
+    for k in AMOUNTS:
+        values = [u[k] for u in unit_rows if u[k] is not None]
+        total[k] = sum(values, Decimal(0)) if values else None
+    rows.insert(0, total)
+    for r in rows:
+        for k in AMOUNTS:
+            r[k] = None if r[k] is None else f"{r[k]:.2f}"
+    dept = rng.choice(units) if rng.random() < 0.7 else units[0].replace("区", "区人民政府", 1)
+    return {"title": TITLE, "department": dept, "amount_unit": "万元", "rows": rows}
+
+
+# -- settings -----------------------------------------------------------------------------------------
+
+PRODUCERS = ("canvas", "platypus", "calc", "writer")
+
+
+@dataclass(frozen=True)
+class Setting:
+    producer: str = "canvas"
+    rows: str = "auto"  # auto | tight | small
+    borders: str = "all"  # all | hairline | outer | none
+    valign: str = "middle"  # top | middle | bottom
+    indent: bool = True
+    font: str = "sans"  # sans | serif | cid (not embedded)
+    repeat: bool = True  # title and header repeated on every page
+    scale: float = 1.0
+    orientation: str = "landscape"  # landscape | portrait | rotate
+
+    AXES = {"rows": ("auto", "tight", "small"), "borders": ("all", "hairline", "outer", "none"),
+            "valign": ("top", "middle", "bottom"), "indent": (True, False), "font": ("sans", "serif", "cid"),
+            "repeat": (True, False), "scale": (1.0, 0.8), "orientation": ("landscape", "portrait", "rotate")}
+    # what each producer can draw (the rest of its settings are its defaults)
+    CAN = {"canvas": set(AXES), "platypus": {"borders", "valign", "indent", "font", "repeat", "orientation"},
+           "calc": {"rows", "borders", "valign", "indent", "font", "repeat", "orientation"},
+           "writer": {"borders", "valign", "indent", "font", "repeat", "orientation"}}
+
+    @classmethod
+    def draw(cls, rng: random.Random, producers: tuple[str, ...]) -> Setting:
+        producer = rng.choice(producers)
+        values = {}
+        for axis, options in cls.AXES.items():
+            if axis in cls.CAN[producer]:
+                opts = [o for o in options if not (o in ("cid", "rotate") and producer != "canvas")
+                        and not (axis == "orientation" and o == "rotate" and producer != "canvas")]
+                values[axis] = rng.choice(opts)
+        return cls(producer=producer, **values)
+
+    def label(self) -> str:
+        default = Setting(producer=self.producer)
+        parts = [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                 if f.name != "producer" and getattr(self, f.name) != getattr(default, f.name)]
+        return f"{self.producer}[{','.join(parts)}]"
+
+
+def case(seed: str) -> tuple[dict, Setting]:
+    rng = random.Random(seed)
+    truth = random_truth(rng)
+    return truth, Setting.draw(rng, PRODUCERS if OFFICE else ("canvas", "platypus"))
+
+
+# -- rendering ----------------------------------------------------------------------------------------
+
+
+def render(truth: dict, s: Setting, out: Path) -> list[int]:
+    """Draw ``truth`` with setting ``s`` to ``out``; the page each row starts on."""
+    import make_fixtures
+    import render_docx
+    import render_platypus
+    from render_pdf import Style
+    from render_pdf import render as canvas
+
+    if s.producer == "canvas":
+        widths = [128, 50, 50, 56, 50, 196, 256] if s.orientation != "portrait" else [92, 44, 44, 46, 44, 120, 150]
+        style = Style(font={"sans": "wqy", "serif": "uming", "cid": "STSong-Light"}[s.font], valign=s.valign,
+                      indent=s.indent, ruled=s.borders != "none", outer_only=s.borders == "outer",
+                      line_width=0.15 if s.borders == "hairline" else 0.5, row_height=s.rows,
+                      repeat_header=s.repeat, orientation=s.orientation, scale=s.scale, col_widths=widths)
+        return canvas(truth, out, style)
+    font = {"sans": "WenQuanYi Micro Hei", "serif": "AR PL UMing CN"}[s.font]
+    if s.producer == "platypus":
+        render_platypus.render(truth, out, borders=s.borders, valign=s.valign, indent=s.indent,
+                               font="wqy" if s.font == "sans" else "uming", repeat=s.repeat,
+                               orientation=s.orientation)
+    elif s.producer == "writer":
+        render_docx.render(truth, out, font=font, borders=s.borders, valign=s.valign, indent=s.indent,
+                           repeat=s.repeat, orientation=s.orientation)
+    else:
+        heights = {"auto": (12.5, 6), "tight": (11.5, 0.5), "small": (10, 0)}[s.rows]
+        border = {"all": "thin", "hairline": "hair", "outer": "outer", "none": None}[s.borders]
+        return make_fixtures.spreadsheet(truth, out, font=font, border_style=border, line_height=heights[0],
+                                         row_pad=heights[1], valign=s.valign, indent=s.indent, repeat=s.repeat,
+                                         orientation=s.orientation)
+    return make_fixtures.find_pages(out, truth)
+
+
+# -- reading back -------------------------------------------------------------------------------------
+
+
+def check(path: Path, truth: dict, pages: list[int]) -> tuple[list[str], list[str]]:
+    """(differences from the truth, the reader's doubts) of one rendering."""
+    from truth import differences
+
+    from budgetlib import read_pdf
+    from budgetlib.exceptions import InputError
+
+    try:
+        doc = read_pdf(path)
+    except InputError as exc:
+        return [f"not read: {exc}"], []
+    doubts = [f.message for f in doc.findings if f.check == "extraction_doubt"]
+    return differences(doc, truth, pages), doubts
+
+
+def _one(seed: str, keep: Path | None) -> dict:
+    truth, setting = case(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "table.pdf"
+        t0 = time.perf_counter()
+        pages = render(truth, setting, path)
+        diffs, doubts = check(path, truth, pages)
+        if keep is not None and diffs:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, keep / f"{seed.replace(':', '_')}.pdf")
+    return {"seed": seed, "setting": asdict(setting), "label": setting.label(), "diffs": diffs, "doubts": doubts,
+            "rows": len(truth["rows"]), "pages": max(pages), "seconds": time.perf_counter() - t0}
+
+
+def table(results: list[dict]) -> str:
+    """Exact renderings per producer × setting value, as a Markdown table."""
+    lines = ["| producer | axis | value | exact | doubted when wrong |", "|---|---|---|---|---|"]
+    for producer in PRODUCERS:
+        mine = [r for r in results if r["setting"]["producer"] == producer]
+        if not mine:
+            continue
+        exact = sum(not r["diffs"] for r in mine)
+        flagged = sum(bool(r["doubts"]) for r in mine if r["diffs"])
+        lines.append(f"| **{producer}** | all | | **{exact}/{len(mine)}** | {flagged}/{len(mine) - exact} |")
+        for axis in Setting.AXES:
+            if axis not in Setting.CAN[producer]:
+                continue
+            groups = defaultdict(list)
+            for r in mine:
+                groups[r["setting"][axis]].append(r)
+            for value, rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+                ok = sum(not r["diffs"] for r in rs)
+                wrong = len(rs) - ok
+                fl = sum(bool(r["doubts"]) for r in rs if r["diffs"])
+                lines.append(f"| {producer} | {axis} | {value} | {ok}/{len(rs)} | {fl}/{wrong} |")
+    exact = sum(not r["diffs"] for r in results)
+    lines.append(f"| **all** | | | **{exact}/{len(results)}** | "
+                 f"{sum(bool(r['doubts']) for r in results if r['diffs'])}/{len(results) - exact} |")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    seeds = [f"{args.seed}:{k}" for k in range(args.n)]
+    keep = Path(args.keep) if args.keep else None
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = list(pool.map(_one, seeds, [keep] * len(seeds)))
+    for r in results:
+        if r["diffs"]:
+            print(f"WRONG {r['seed']} {r['label']}: {len(r['diffs'])} differences, e.g. {r['diffs'][0]}"
+                  + (" [doubt raised]" if r["doubts"] else " [SILENT]"))
+    text = table(results)
+    print(text)
+    print(f"{len(results)} renderings in {time.perf_counter() - t0:.0f} s")
+    if args.out:
+        Path(args.out).write_text(f"Seed {args.seed}, {len(results)} renderings (`make fidelity`).\n\n{text}\n",
+                                  encoding="utf-8")
+    return 0 if all(not r["diffs"] for r in results) else 1
+
+
+def commit(args: argparse.Namespace) -> int:
+    """Renderings for `make test`: every axis value of every producer at least once (greedy cover)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    for old in OUT.glob("*"):
+        old.unlink()
+    wanted = {(p, axis, v) for p in PRODUCERS if OFFICE or p in ("canvas", "platypus")
+              for axis in Setting.CAN[p] for v in Setting.AXES[axis]
+              if not (v in ("cid", "rotate") and p != "canvas")}
+    manifest, k = {}, 0
+    while len(manifest) < args.n or wanted:
+        seed = f"commit:{k}"
+        k += 1
+        truth, s = case(seed)
+        covers = {(s.producer, a, getattr(s, a)) for a in Setting.CAN[s.producer]} & wanted
+        if len(manifest) >= args.n and not covers:
+            continue
+        if not covers and k % 3:
+            continue
+        name = f"{len(manifest):02d}_{s.producer}"
+        pdf, truth_path = OUT / f"{name}.pdf", OUT / f"{name}.json"
+        pages = render(truth, s, pdf)
+        truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        manifest[name] = {"seed": seed, "setting": asdict(s), "label": s.label(), "pages": pages}
+        wanted -= covers
+        print(f"{name}: {s.label()} ({len(truth['rows'])} rows, {max(pages)} pages)")
+    (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def one(args: argparse.Namespace) -> int:
+    truth, s = case(args.seed)
+    out = Path(args.out or "fidelity_case.pdf")
+    pages = render(truth, s, out)
+    diffs, doubts = check(out, truth, pages)
+    print(f"{args.seed}: {s.label()} → {out} ({len(truth['rows'])} rows, {max(pages)} pages)")
+    print("\n".join(diffs[:40]) or "exact")
+    print("\n".join(f"doubt: {d}" for d in doubts))
+    return 0 if not diffs else 1
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--n", type=int, default=200)
+    r.add_argument("--seed", default="0")
+    r.add_argument("--workers", type=int, default=2)
+    r.add_argument("--keep", help="copy the renderings read wrong into this folder")
+    r.add_argument("--out", help="write the table (Markdown) here")
+    c = sub.add_parser("commit")
+    c.add_argument("--n", type=int, default=36)
+    o = sub.add_parser("one")
+    o.add_argument("seed")
+    o.add_argument("--out")
+    args = ap.parse_args()
+    return {"run": run, "commit": commit, "one": one}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
