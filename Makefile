@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install report extract test lint bench fixtures notebooks lab clean
+.PHONY: install report extract test lint bench fidelity fixtures notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
+
+## the generative fidelity harness: 200 seeded renderings × producers × settings (needs LibreOffice and the
+## Debian CJK fonts; without soffice only the reportlab producers run); the table goes to benchmarks/
+fidelity: install
+	cd tools && ../$(BIN)/python fidelity.py run --n 200 --seed 0 --out ../benchmarks/fidelity_latest.md
 
 ## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
 fixtures: install

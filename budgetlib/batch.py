@@ -84,7 +84,8 @@ class Extraction:
         return self.tables()["findings"]
 
     def sources(self) -> pd.DataFrame:
-        rows = [{"source": d.source, "status": "ok", "reason": "", "sha256": d.sha256, "department": d.department,
+        rows = [{"source": d.source, "status": "doubt" if _doubted(d) else "ok", "reason": _doubted(d),
+                 "sha256": d.sha256, "department": d.department,
                  "amount_unit": d.amount_unit, "pages": ",".join(map(str, d.pages)),
                  "units": sum(r.kind == "unit" for r in d.rows), "projects": len(d.projects),
                  "indicators": sum(len(r.indicators) for r in d.projects), "findings": len(d.findings)}
@@ -108,6 +109,12 @@ class Extraction:
         written += write_table(self.sources(), out_dir, "sources", ("csv",))
         written += write_table(log_frame(self.documents), out_dir, "log", ("csv",))
         return written
+
+
+def _doubted(doc: Document) -> str:
+    """The reason a read document's rows are in doubt ("" when they are not)."""
+    pages = sorted({f.page for f in doc.findings if f.check == "extraction_doubt"})
+    return f"extraction doubt on page(s) {', '.join(map(str, pages))}" if pages else ""
 
 
 def _read_one(path: str, settings: ExtractSettings, source: str) -> Document | Failure:

@@ -154,9 +154,22 @@ def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
         return len({k for w in ws for k in _HEADER_WORDS if k in _flat(w["text"])})
 
     best = max(groups, key=distinct)
+    line = sorted(w["bottom"] - w["top"] for w in best)[len(best) // 2]
+    # labels aligned to the bottom (or top) of a header whose labels wrap differently sit on other lines:
+    # nearby label words that name a column not yet found belong to the header too
+    found = {k for w in best for k in _HEADER_WORDS if k in _flat(w["text"])}
+    b_top, b_bottom = min(w["top"] for w in best), max(w["bottom"] for w in best)
+    for g in groups:
+        if g is best or (min(abs(w["top"] - b_top) for w in g) > 3 * line and \
+                min(abs(w["bottom"] - b_bottom) for w in g) > 3 * line):
+            continue
+        for w in g:
+            new = {k for k in _HEADER_WORDS if k in _flat(w["text"])} - found
+            if new and not any(w["x0"] < b["x1"] and w["x1"] > b["x0"] for b in best):
+                best = [*best, w]
+                found |= new
     labels = sorted(best, key=lambda w: w["x0"])
     top, bottom = min(w["top"] for w in best), max(w["bottom"] for w in best)
-    line = sorted(w["bottom"] - w["top"] for w in best)[len(best) // 2]
     for w in sorted(words, key=lambda w: w["top"]):  # one pass: the band only grows downwards
         if w["top"] > bottom + 0.8 * line:
             break
@@ -260,13 +273,17 @@ def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, 
         return top if valign == "top" else bottom if valign == "bottom" else (top + bottom) / 2
 
     a_ref = [ref(tops[i], bottoms[i]) for i in anchors]
+    # a cell's text lies inside its row: below the amounts of the row above, above those of the row below
+    a_band = [(tops[i], bottoms[i]) for i in anchors]
     m = len(anchors)
     blocks: dict[int, list[list[int]]] = {}  # column → lines per slot (prefix, anchors…, suffix)
+    misfit = 0.0
     for c in range(table.n_cols):
         if c in amount_cols:
             continue
         lines = [i for i in range(n) if table.cells[i][c].strip()]
-        blocks[c] = _cut(lines, tops, bottoms, a_ref, ref, pitch, must_fill=c == name_col)
+        blocks[c], cost = _cut(lines, tops, bottoms, a_ref, a_band, ref, pitch, must_fill=c == name_col)
+        misfit += cost / pitch
     rows: list[list[str]] = []
     ys: list[tuple[float, float]] = []
     for slot in range(m + 2):
@@ -283,19 +300,21 @@ def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, 
         used = [i for ls in members.values() for i in ls] + ([anchor] if anchor is not None else [])
         rows.append(cells)
         ys.append((max(tops[i] for i in used), min(bottoms[i] for i in used)))
-    return PageTable(table.page, table.flavor, rows, ys, table.columns, table.grouping)
+    return PageTable(table.page, table.flavor, rows, ys, table.columns, table.grouping, misfit)
 
 
-def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[float], ref, pitch: float,
-         must_fill: bool) -> list[list[int]]:
+def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[float],
+         a_band: list[tuple[float, float]], ref, pitch: float, must_fill: bool) -> tuple[list[list[int]], float]:
     """A column's lines (top to bottom) cut into m + 2 contiguous blocks: before the first anchor, one per
     anchor, after the last.  Dynamic programming over the cut points: a block costs the distance of its
     reference point from its anchor's, plus any white space inside it wider than a line; an empty block
     costs nothing (a unit has no goal), except in the name column; a block before or after the anchors
-    costs a line's height."""
+    costs a line's height.  A block may not reach the amounts of the rows above or below its own (with a
+    point's tolerance for text crossing a rule)."""
     m = len(a_ref)
     k = len(lines)
     empty_cost = 4 * pitch if must_fill else 0.0
+    inf = float("inf")
 
     wide = [0.0]  # wide[j]: white space wider than a line between lines[:j+1] (prefix sums)
     for j in range(k - 1):
@@ -306,11 +325,17 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
             return empty_cost if 1 <= slot <= m else 0.0
         top, bottom = tops[lines[a]], bottoms[lines[b - 1]]
         inner = wide[b - 1] - wide[a]
+        # slot s holds anchor s - 1 (0-based); the anchors above and below it bound the block
+        above = slot - 2 if slot >= 2 else None
+        below = slot if slot <= m - 1 else None
+        if above is not None and top > a_band[above][1] + 1.0:
+            return inf
+        if below is not None and bottom < a_band[below][0] - 1.0:
+            return inf
         if slot == 0 or slot == m + 1:
             return pitch + inner * 4
         return abs(ref(top, bottom) - a_ref[slot - 1]) + inner * 4
 
-    inf = float("inf")
     # best[s][j]: least cost of slots 0..s holding lines[:j]
     best = [[inf] * (k + 1) for _ in range(m + 2)]
     back = [[0] * (k + 1) for _ in range(m + 2)]
@@ -330,7 +355,7 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
         i = back[s][j] if s else 0
         out.append(lines[i:j])
         j = i
-    return out[::-1]
+    return out[::-1], best[m + 1][k]
 
 
 __all__ = ["anchor_rows", "borderless_table", "group_lines"]

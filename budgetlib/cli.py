@@ -44,7 +44,9 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
             timeout: float, max_memory_mb: int, progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
-    Exit status 0 when every file was read, 1 when any could not be (the others are still written).
+    Exit status 0 when every file was read, 1 when any could not be (the others are still written),
+    3 when all were read but some pages may be cut into rows wrongly (``extraction_doubt`` findings; the
+    rows are written, each doubted page named on stderr), 2 when --out is refused.
     """
     from .batch import extract as run  # heavy imports only when the command runs
 
@@ -71,8 +73,16 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         click.echo(f"{len(result.documents)} file(s): {n_proj} projects, "
                    f"{sum(len(r.indicators) for d in result.documents for r in d.projects)} indicators, "
                    f"{n_find} findings → {out_dir}", err=True)
+    doubted = [(d.source, sorted({f.page for f in d.findings if f.check == "extraction_doubt"}))
+               for d in result.documents]
+    for source, pages in doubted:
+        if pages:
+            click.echo(f"{source}: extraction doubt on page(s) {', '.join(map(str, pages))}: rows there may be "
+                       "cut wrongly (see the extraction_doubt findings)", err=True)
     if missing or result.failures or not result.documents:
         sys.exit(1)
+    if any(pages for _, pages in doubted):
+        sys.exit(3)
 
 
 def _param(value: str) -> object:

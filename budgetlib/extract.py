@@ -153,7 +153,8 @@ def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: E
         got = pages.reading(page, choice[page], previous) or []
         previous = _text_table(got) or previous
         tables.extend(got)
-    raw, log = stitch(tables, layout, settings.row_gap)
+    misfit: list[float] = []
+    raw, log = stitch(tables, layout, settings.row_gap, misfit)
     if not raw:
         return [], log, [], float("inf")
     rows, build_log = layout.build(raw, department)
@@ -161,7 +162,7 @@ def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: E
     probe = Document(source="", sha256="", department=department, amount_unit="万元", layout=layout.name,
                      pages=[], rows=rows)
     findings = run_checks(probe, settings)
-    return rows, log, findings, verify.score(rows, findings)
+    return rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit)
 
 
 def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str,

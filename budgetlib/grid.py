@@ -28,6 +28,7 @@ class PageTable:
     # by the cells' vertical alignment ("top", "middle", "bottom")
     columns: tuple[float, ...] = ()
     grouping: str = "gaps"
+    misfit: float = 0.0  # anchored rows: how far, in line heights, the text blocks sit from their alignment
 
     @property
     def n_cols(self) -> int:
@@ -40,11 +41,15 @@ def quiet_read(path: Path, pages: list[int], settings: ExtractSettings, **kwargs
     ``word_margin`` is pdfminer's: a gap wider than this many character widths reads as a space.  Word
     and LibreOffice Writer put a small gap between Chinese and Latin text (auto-spacing) that is not a
     space in the document; pdfminer's default (0.1) would print one there ("大于 90%").
+
+    ``detect_vertical`` is off: pdfminer would take characters stacked in a narrow column (a lone 标 on
+    one line above the 值 that begins the next) for vertical text, and camelot reads horizontal text
+    only: they would be lost.  A budget table prints no vertical text in its cells.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True,
-                                layout_kwargs={"word_margin": settings.word_margin}, **kwargs)
+                                layout_kwargs={"word_margin": settings.word_margin, "detect_vertical": False}, **kwargs)
 
 
 _AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")  # 4,125.06 or 1250

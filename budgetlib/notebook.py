@@ -62,4 +62,19 @@ def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
     return styler
 
 
-__all__ = ["Paths", "paths", "setup", "table"]
+def doubts(findings: pd.DataFrame):
+    """The pages whose rows may be cut wrongly (``extraction_doubt``), per file and page, or a line saying
+    there are none: shown before anything built on those rows."""
+    from IPython.display import Markdown
+
+    rows = findings[findings["check"] == "extraction_doubt"] if len(findings) else findings
+    if not len(rows):
+        return Markdown("**抽取存疑：无。** 每一页的行划分都经表内勾稽（合计＝各单位之和、单位＝各项目之和、"
+                        "指标序号）核对。")
+    out = rows[["source", "page", "message"]].sort_values(["source", "page"])
+    return table(out.rename(columns={"source": "文件", "page": "页", "message": "原因与尝试过的读法"}),
+                 f"抽取存疑：{out['source'].nunique()} 个文件的 {len(out)} 页，这些页上的行可能被切错，"
+                 "其金额与图表须核对原件", highlight="页")
+
+
+__all__ = ["Paths", "doubts", "paths", "setup", "table"]

@@ -136,8 +136,10 @@ def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: li
     return out
 
 
-def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[list[RawRow], list[str]]:
-    """Rows of the whole table, in order, each with the page it starts on."""
+def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
+           misfit: list[float] | None = None) -> tuple[list[RawRow], list[str]]:
+    """Rows of the whole table, in order, each with the page it starts on.  ``misfit`` collects, per page
+    whose rows were anchored on amounts, how far its text blocks sit from the alignment assumed."""
     log: list[str] = []
     rows: list[RawRow] = []
     pending: RawRow | None = None  # a row part without name or amounts at the foot of a page
@@ -159,6 +161,8 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float) -> tuple[lis
             amount_cols = [i for i, f in mapping.items() if f in AMOUNT_FIELDS]
             name_col = next((i for i, f in mapping.items() if f == "name"), None)
             data = anchor_rows(data, amount_cols, name_col, table.grouping)
+            if misfit is not None:
+                misfit.append(data.misfit)
         elif table.flavor == "stream":
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)

@@ -28,6 +28,9 @@ WEIGHTS = {
 }
 SMALL_GAP = Decimal("0.05")  # a sum this close is a rounding defect of the table, not a wrong cut
 _GRAMMAR = 2.0  # a row that breaks the table's grammar (see ``grammar``)
+# rows anchored on amounts under an assumed alignment: per line height that the text blocks sit away from
+# it (a tie-breaker: the alignment the page was printed with fits within a fraction of a line)
+MISFIT = 0.1
 
 
 def _gap(f: Finding) -> Decimal:
@@ -80,4 +83,4 @@ def suspect_pages(rows: list[Row], findings: list[Finding]) -> set[int]:
     return pages | {p + 1 for p in pages}
 
 
-__all__ = ["SMALL_GAP", "grammar", "key", "score", "suspect", "suspect_pages", "weight"]
+__all__ = ["MISFIT", "SMALL_GAP", "grammar", "key", "score", "suspect", "suspect_pages", "weight"]

@@ -23,6 +23,14 @@ if not result.documents:
 written = result.write(where.processed)
 
 # %% [markdown]
+# ## 抽取存疑（先看这里）
+#
+# 表内勾稽不能印证其行划分的页：这些页上的金额、目标与指标可能属于相邻的行，后面的图表也以它们为据。
+
+# %%
+nb.doubts(result.findings)
+
+# %% [markdown]
 # ## 每个文件：读到的内容，或跳过的原因
 
 # %%

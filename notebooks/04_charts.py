@@ -20,6 +20,14 @@ tables = budgetlib.load_processed(where.processed)
 department = "、".join(tables["projects"]["department"].dropna().unique()) or "（未注明部门）"
 
 # %% [markdown]
+# ## 抽取存疑
+#
+# 以下图表所用的行中，哪些页的行划分未经表内勾稽印证（无则显示「无」）。
+
+# %%
+nb.doubts(tables["findings"])
+
+# %% [markdown]
 # ## 各单位项目支出
 
 # %%

@@ -193,7 +193,8 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
     with tempfile.TemporaryDirectory() as tmp:
         xlsx = Path(tmp) / (out.stem + ".xlsx")
         wb.save(xlsx)
-        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
+        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}",
+                        "--headless", "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
                        check=True, capture_output=True)
         out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
     return find_pages(out, truth)

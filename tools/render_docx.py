@@ -25,7 +25,7 @@ from render_pdf import HEADER, row_cells
 WIDTHS_CM = (4.5, 1.8, 1.8, 2.0, 1.8, 6.5, 8.3)
 
 
-def _no_borders(table) -> None:  # noqa: ANN001 - python-docx table
+def _no_borders(table) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         e = OxmlElement(f"w:{edge}")
@@ -34,7 +34,7 @@ def _no_borders(table) -> None:  # noqa: ANN001 - python-docx table
     table._tbl.tblPr.append(borders)
 
 
-def _borders(table, size: int, outer_only: bool) -> None:  # noqa: ANN001
+def _borders(table, size: int, outer_only: bool) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         e = OxmlElement(f"w:{edge}")
@@ -93,6 +93,7 @@ def render(truth: dict, out: Path, font: str = "AR PL UMing CN", *, borders: str
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "table.docx"
         doc.save(src)
-        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
+        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}",
+                        "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)],
                        check=True, capture_output=True)
         out.write_bytes((Path(tmp) / "table.pdf").read_bytes())
