@@ -60,7 +60,7 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings,
     if not tables:
         return None
     t = tables[0]
-    cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
+    cells = _cells(t)
     ys = [_text_extent(band, body + labels_and_wraps, height) for band in t.rows]
     # the header's lines (a label wrapped over two lines) become one header row
     n_head = sum(1 for top_y, _ in ys if top_y > height - head_bottom - 0.5)
@@ -89,11 +89,18 @@ def _continuation(path: Path, page: int, settings: ExtractSettings, previous: Pa
     if not tables:
         return None
     t = tables[0]
-    cells = [list(map(str, r)) for r in t.df.itertuples(index=False)]
+    cells = _cells(t)
     if not cells or len(cells[0]) != previous.n_cols:
         return None
     ys = [_text_extent(band, body, height) for band in t.rows]
     return PageTable(page, "stream", cells, ys, columns=previous.columns)
+
+
+def _cells(table) -> list[list[str]]:
+    """The table's cell texts as printed.  camelot's ``df`` strips every cell, and a stream cell is one line:
+    a space printed where a line wraps (``≥`` then ``96%`` on the next line, the value ``≥ 96%``) would be
+    lost; only the line's end is cut here."""
+    return [[cell.text.rstrip("\r\n") for cell in row] for row in table.cells]
 
 
 def _page_furniture(words: list[dict], head_bottom: float) -> dict[int, dict]:

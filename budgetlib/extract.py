@@ -203,15 +203,18 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
 def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[int, str],
             source: str) -> list[Finding]:
     """``extraction_doubt`` for each page whose chosen reading has violations a wrong cut could make and
-    that no other reading of the page confirms; the page's sums are then not reported as the table's."""
+    that not every other reading of the page shares; the page's sums are then not reported as the
+    table's."""
     out = []
     for page, scores in sorted(tried.items()):
-        mine = [f for f in findings if f.page == page and verify.suspect(f)]
+        mine = [f for f in findings if f.page == page and verify.doubtful(f)]
         mine += [Finding("grammar", "error", source, p, "", "", None, why)
                  for p, why in verify.grammar(rows) if p == page]
         chosen = scores[choice[page]]
-        others = [v for n, v in scores.items() if n != choice[page] and v[0]]
-        confirmed = [f for f in mine if f.check != "grammar" and any(
+        # the other readings that come close: one far worse (cells aligned the wrong way) says nothing
+        others = [v for n, v in scores.items() if n != choice[page] and v[0] and v[3] <= 1.5 * chosen[3] + 1]
+        # the table's own defect is one every close reading of the page shares (none to compare: unconfirmed)
+        confirmed = [f for f in mine if f.check != "grammar" and others and all(
             verify.key(f) in {verify.key(g) for g in v[2]} for v in others)]
         doubtful = [f for f in mine if f not in confirmed]
         if not doubtful:

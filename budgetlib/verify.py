@@ -47,6 +47,18 @@ def suspect(f: Finding) -> bool:
     return f.check in WEIGHTS
 
 
+# violations that are flagged as findings of their row anyway (a project without 绩效目标 is named as such):
+# they steer the choice of reading but do not on their own make a page doubtful
+_NAMED = {"missing_goal", "missing_indicators", "missing_terminator"}
+
+
+def doubtful(f: Finding) -> bool:
+    """Whether a violation, unconfirmed by the other readings, puts the page's rows in doubt: one that would
+    otherwise pass for the table's own (a sum that does not add up, numbering that jumps, two amounts in
+    one cell, an item that does not parse)."""
+    return suspect(f) and f.check not in _NAMED
+
+
 def weight(f: Finding) -> float:
     if f.check == "sum_mismatch" and not suspect(f):
         return 0.25
@@ -83,4 +95,4 @@ def suspect_pages(rows: list[Row], findings: list[Finding]) -> set[int]:
     return pages | {p + 1 for p in pages}
 
 
-__all__ = ["MISFIT", "SMALL_GAP", "grammar", "key", "score", "suspect", "suspect_pages", "weight"]
+__all__ = ["MISFIT", "SMALL_GAP", "doubtful", "grammar", "key", "score", "suspect", "suspect_pages", "weight"]
