@@ -9,7 +9,7 @@ import re
 from .amounts import AMOUNT_FIELDS, looks_like_amount
 from .borderless import anchor_rows, group_lines
 from .grid import PageTable
-from .layouts import Layout, header_fields, squash
+from .layouts import Layout, header_fields, join_parts, squash
 from .model import RawRow
 
 _MIN_HEADER_FIELDS = 3
@@ -51,7 +51,7 @@ def _has_amounts(values: dict[str, str]) -> bool:
 
 
 def _concat(a: dict[str, str], b: dict[str, str]) -> dict[str, str]:
-    return {f: a.get(f, "") + b.get(f, "") for f in {**a, **b}}
+    return {f: join_parts(a.get(f, ""), b.get(f, "")) for f in {**a, **b}}
 
 
 _FIRST_ITEM = re.compile(r"^\s*1\s*[、,，.]\s*\d+\s*[-－—]")
@@ -116,13 +116,20 @@ def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict
     return mapping, PageTable(table.page, table.flavor, cells, ys, table.columns, table.grouping)
 
 
+def _kept_end(cell: str) -> str:
+    """``squash``, but a space printed at the very end of the cell is kept: the cell may go on at the top
+    of the next page (``≥ `` there, ``96%`` here).  Rows are stripped when they are built."""
+    text = squash(cell)
+    return text + " " if text and cell.rstrip("\r\n").endswith((" ", "\u3000")) else text
+
+
 def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: list[str]) -> list[dict[str, str]]:
     """The page's rows as field → text, without empty rows, repeated headers and notes under the table."""
     out = []
     for cells in data.cells:
         # an amount cell's lines are kept apart: two amounts in one cell (rows merged) must not read as one
         values = {f: " ".join(squash(x) for x in cells[i].split("\n")).strip() if f in AMOUNT_FIELDS
-                  else squash(cells[i]) for i, f in mapping.items() if i < len(cells)}
+                  else _kept_end(cells[i]) for i, f in mapping.items() if i < len(cells)}
         if not any(values.values()):
             continue
         if len(header_fields(cells, layout.columns)) >= _MIN_HEADER_FIELDS and \

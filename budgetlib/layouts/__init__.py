@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Column, Layout, header_fields, squash
+from .base import Column, Layout, header_fields, join_parts, squash
 from .performance_targets import PerformanceTargets
 
 LAYOUTS: dict[str, Layout] = {PerformanceTargets.name: PerformanceTargets()}
@@ -26,4 +26,4 @@ def detect_layout(texts: list[str]) -> Layout | None:
     return None
 
 
-__all__ = ["LAYOUTS", "Column", "Layout", "detect_layout", "header_fields", "squash"]
+__all__ = ["LAYOUTS", "Column", "Layout", "detect_layout", "header_fields", "join_parts", "squash"]

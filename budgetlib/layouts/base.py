@@ -27,10 +27,23 @@ class Layout(Protocol):
         """Rows as records (合计, units, projects) and log lines on the decisions taken."""
 
 
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+# a space a producer sets at the end of a line between two Chinese characters (platypus does, at its wraps)
+# is not in the text: Chinese is written without spaces; elsewhere (``≥ `` then ``96%``) it is kept
+_WRAP_SPACE = re.compile(rf"(?<=[{_HAN}])[ \t\u00a0]+\n(?=[{_HAN}])")
+
+
 def squash(text: str) -> str:
     """A cell's lines joined as Chinese text is: nothing added between lines, spaces printed inside
-    the cell kept (``实施周期指标值: ≥90%``), the cell's outer white space stripped."""
-    return (text or "").replace("\r", "").replace("\n", "").strip()
+    the cell kept (``实施周期指标值: ≥90%``, ``≥ `` at a line's end before ``96%``), but not a space at a
+    wrap between two Chinese characters; the cell's outer white space stripped."""
+    text = _WRAP_SPACE.sub("\n", (text or "").replace("\r", ""))
+    return text.replace("\n", "").strip()
+
+
+def join_parts(a: str, b: str) -> str:
+    """The text of a cell split across a page break: its parts joined as its lines are (``squash``)."""
+    return squash(f"{a}\n{b}") if a and b else (a or b).strip()
 
 
 def header_fields(cells: list[str], columns: tuple[Column, ...]) -> dict[int, str]:
@@ -47,4 +60,4 @@ def header_fields(cells: list[str], columns: tuple[Column, ...]) -> dict[int, st
     return mapping
 
 
-__all__ = ["Column", "Layout", "header_fields", "squash"]
+__all__ = ["Column", "Layout", "header_fields", "join_parts", "squash"]
