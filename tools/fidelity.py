@@ -207,15 +207,15 @@ def render(truth: dict, s: Setting, out: Path) -> list[int]:
 
 def _split_starts(path: Path, truth: dict, pages: list[int]) -> list[int]:
     """Pages found from the name column, moved back a page for a platypus row split inside the row whose
-    name is centred onto the second page: the row starts where its first indicator is printed."""
+    name is centred onto the second page: the row starts where its goal or first indicator is printed."""
     import make_fixtures
 
     texts = ["".join(t.split()) for t in make_fixtures.text_pages(path)]
     out = []
     for i, (row, page) in enumerate(zip(truth["rows"], pages)):
-        head = "".join(row["indicators_text"].split())[:24]
+        heads = ["".join(row[k].split())[:24] for k in ("goal", "indicators_text") if row[k]]
         # the row's first part is the last thing printed on the page before (rows are drawn in order)
-        if page > 1 and head and head in texts[page - 2][-500:] and (i == 0 or pages[i - 1] < page):
+        if page > 1 and any(h in texts[page - 2][-500:] for h in heads) and (i == 0 or pages[i - 1] < page):
             page -= 1
         out.append(page)
     return out
