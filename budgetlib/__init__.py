@@ -9,12 +9,11 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import config
-from .batch import Extraction, Failure, extract
 from .exceptions import (
     BudgetlibError,
     DamagedPDFError,
@@ -27,13 +26,37 @@ from .exceptions import (
     SettingsError,
     TableNotFoundError,
 )
-from .extract import read_pdf
-from .indicators import Indicator, parse_indicators
-from .model import Document, Finding, Row
 from .settings import ExtractSettings
-from .values import Value, parse_value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .batch import Extraction, extract
+    from .indicators import Indicator, parse_indicators
+    from .model import Document, Finding, Row
+    from .pool import Failure
+    from .read import read_pdf
+    from .values import Value, parse_value
 
 __version__ = "0.1.0"
+
+# the rest of the API loads on first use (PEP 562): ``budgetlib extract`` starts its workers before
+# pandas and camelot are imported, and each worker imports the reader in parallel with the others
+_LAZY = {"Extraction": "batch", "extract": "batch", "Failure": "pool", "read_pdf": "read",
+         "Indicator": "indicators", "parse_indicators": "indicators", "Document": "model", "Finding": "model",
+         "Row": "model", "Value": "values", "parse_value": "values"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'budgetlib' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
 
 
 def load_processed(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:

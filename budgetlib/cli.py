@@ -48,7 +48,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     3 when all were read but some pages may be cut into rows wrongly (``extraction_doubt`` findings; the
     rows are written, each doubted page named on stderr), 2 when --out is refused.
     """
-    from .batch import extract as run  # heavy imports only when the command runs
+    from .pool import start  # light: the workers fork before pandas and camelot load
 
     _setup_logging(verbose)
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb)
@@ -60,8 +60,11 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     missing = [p for p in pdfs if not p.exists()]
     for p in missing:
         click.echo(f"{p}: no such file or folder", err=True)
-    result = run([p for p in pdfs if p.exists()], settings, progress=sys.stderr.isatty() if progress is None
-                 else progress)
+    readers, failures = start([p for p in pdfs if p.exists()], settings,
+                              progress=sys.stderr.isatty() if progress is None else progress)
+    from .batch import gather  # loads pandas and the writers while the workers read
+
+    result = gather(readers, failures)
     for failure in result.failures:
         click.echo(failure.reason, err=True)
     for skipped in result.skipped:

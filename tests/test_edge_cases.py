@@ -19,7 +19,7 @@ from conftest import FIXTURES, load_truth
 from truth import differences
 
 import budgetlib
-from budgetlib import ExtractSettings, batch, read_pdf
+from budgetlib import ExtractSettings, pool, read_pdf
 from budgetlib.amounts import AmountError, parse_amount
 from budgetlib.output import _umask, excel_safe
 
@@ -150,7 +150,7 @@ def _misbehave(path, settings, source=None):
 def test_a_crashed_or_stuck_file_fails_alone(tmp_path, monkeypatch):
     for name in ("crash.pdf", "stuck.pdf", "good.pdf"):
         shutil.copy(SAMPLE, tmp_path / name)
-    monkeypatch.setattr(batch, "read_pdf", _misbehave)  # workers are forked: they run the patched reader
+    monkeypatch.setattr(pool, "read_pdf", _misbehave)  # workers are forked: they run the patched reader
     result = budgetlib.extract([tmp_path], ExtractSettings(workers=2, timeout=8))
     assert [d.source for d in result.documents] == ["good.pdf"]
     reasons = {f.source: f.reason for f in result.failures}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from budgetlib.grid import PageTable
 from budgetlib.layouts import LAYOUTS
-from budgetlib.stitch import stitch
+from budgetlib.read.grid import PageTable
+from budgetlib.read.stitch import stitch
 
 HEADER = ["项目名称（资金使用单位）", "总计", "财政拨款", "财政专户拨款", "其他资金", "绩效目标", "绩效指标"]
 LAYOUT = LAYOUTS["performance_targets"]

@@ -7,8 +7,8 @@ import re
 from itertools import pairwise
 from pathlib import Path
 
+from ..settings import ExtractSettings
 from .grid import PageTable, quiet_read
-from .settings import ExtractSettings
 
 _PAGE_NO = re.compile(r"^\s*(第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)\s*$")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .model import Finding, Row
+from ..model import Finding, Row
 
 # violations that a wrong cut makes (and a published table seldom does), with their weights
 WEIGHTS = {

@@ -16,7 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .exceptions import DamagedPDFError, EmptyFileError, EncryptedPDFError, NotAPDFError
+from ..exceptions import DamagedPDFError, EmptyFileError, EncryptedPDFError, NotAPDFError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import camelot
 
-from .settings import ExtractSettings
+from ..settings import ExtractSettings
 
 
 @dataclass

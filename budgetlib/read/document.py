@@ -9,15 +9,15 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..checks import run_checks
+from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
+from ..layouts import Layout, detect_layout, header_fields
+from ..model import Document, Finding, Row
+from ..settings import ExtractSettings
 from . import verify
 from .borderless import borderless_table
-from .checks import run_checks
-from .exceptions import InputError, NoTextLayerError, TableNotFoundError
 from .grid import PageTable, merged_rows, regroup, ruled_tables
-from .layouts import Layout, detect_layout, header_fields
-from .model import Document, Finding, Row
 from .pdf import parser_damage, read_text
-from .settings import ExtractSettings
 from .stitch import stitch
 
 log_ = logging.getLogger("budgetlib.extract")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
-from .amounts import AMOUNT_FIELDS, looks_like_amount
+from ..amounts import AMOUNT_FIELDS, looks_like_amount
+from ..layouts import Layout, header_fields, join_parts, squash
+from ..model import RawRow
 from .borderless import anchor_rows, group_lines
 from .grid import PageTable
-from .layouts import Layout, header_fields, join_parts, squash
-from .model import RawRow
 
 _MIN_HEADER_FIELDS = 3
 

@@ -1,0 +1,173 @@
+"""Reading files in worker processes (pebble): each file under its own timeout and memory limit, so one
+bad file fails alone.  This module imports nothing heavy: the command line forks the workers before it
+loads pandas and the table writers, and each worker loads the reader (camelot) itself, in parallel.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.context
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pebble import ProcessExpired, ProcessPool
+from tqdm import tqdm
+
+from .exceptions import BudgetlibError, InputError
+from .settings import ExtractSettings
+
+if TYPE_CHECKING:
+    from .model import Document
+
+log = logging.getLogger("budgetlib.extract")
+
+
+@dataclass
+class Failure:
+    source: str
+    path: str
+    reason: str  # one line naming the file and the reason
+
+
+def read_pdf(*args: object, **kwargs: object) -> Document:
+    """``budgetlib.read.read_pdf``, imported in the worker that calls it (not before the pool forks)."""
+    from .read import read_pdf as read
+
+    return read(*args, **kwargs)
+
+
+def _read_one(path: str, settings: ExtractSettings, source: str) -> Document | Failure:
+    try:
+        return read_pdf(path, settings, source=source)
+    except InputError as exc:
+        return Failure(source, path, str(exc))
+    except BudgetlibError as exc:
+        return Failure(source, path, f"{path}: {exc}")
+    except MemoryError:
+        return Failure(source, path, f"{path}: needs more memory than the limit of {settings.max_memory_mb} MB "
+                                     "(max_memory_mb); not read")
+    except Exception as exc:  # a bug must not stop the batch: report it in one line, keep going
+        log.debug("unexpected error reading %s", path, exc_info=True)
+        return Failure(source, path, f"{path}: unexpected error ({type(exc).__name__}: {exc}); "
+                                     "please report it with the file")
+
+
+def _limit_memory(max_mb: int) -> None:
+    """In each worker: cap its address space, so a file that needs too much fails alone."""
+    if max_mb:
+        import resource
+
+        limit = max_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY and hard < limit
+                                                     else limit))
+
+
+def _outcome(future: Future, path: str, source: str, settings: ExtractSettings) -> Document | Failure:
+    """A worker's result, or one line on why it has none (stuck, crashed, killed for memory)."""
+    try:
+        return future.result()
+    except FutureTimeout:
+        return Failure(source, path, f"{path}: took longer than {settings.timeout:g} s (timeout); stopped, not read")
+    except ProcessExpired as exc:
+        how = f"signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
+        return Failure(source, path, f"{path}: the reader crashed ({how}; out of memory or a fault in the PDF "
+                                     "library); not read")
+    except Exception as exc:  # the pool itself failed for this file
+        return Failure(source, path, f"{path}: could not be read ({type(exc).__name__}: {exc})")
+
+
+class Readers:
+    """Each file in a worker process of its own pool (pebble), scheduled at once: a file that crashes its
+    worker, runs past ``timeout`` or needs more than ``max_memory_mb`` is reported as failed, and the others
+    go on.  Iterate for the outcomes, in the order of ``jobs``; the caller may do other work (load pandas)
+    in between, while the workers read."""
+
+    def __init__(self, jobs: list[tuple[str, str]], settings: ExtractSettings, progress: bool = False) -> None:
+        self.jobs, self.settings = jobs, settings
+        workers = max(1, min(settings.processes, len(jobs)))
+        self.bar = tqdm(total=len(jobs), desc="budgetlib extract", unit="pdf", disable=not progress, leave=False)
+        self.pool = ProcessPool(max_workers=workers, initializer=_limit_memory,
+                                initargs=(settings.max_memory_mb,), context=_context())
+        self.futures = [self.pool.schedule(_read_one, args=(path, settings, source),
+                                           timeout=settings.timeout or None) for path, source in jobs]
+
+    def __iter__(self) -> Iterator[Document | Failure]:
+        try:
+            for future, (path, source) in zip(self.futures, self.jobs):
+                yield _outcome(future, path, source, self.settings)
+                self.bar.update()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+        self.bar.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork where there is one (workers start with budgetlib already imported), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def find_pdfs(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[tuple[str, str]], list[Failure]]:
+    """The PDFs to read, as (path, source): folders are walked recursively, ``.pdf`` matched without
+    case (``A.PDF``); ``source`` is the path relative to the folder given (the file name for a file
+    given itself), made unique within the run.  A folder without PDFs is a failure of its own."""
+    found: list[tuple[Path, str]] = []
+    problems: list[Failure] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            pdfs = sorted(f for f in p.rglob("*") if f.suffix.lower() == ".pdf" and f.is_file())
+            if not pdfs:
+                problems.append(Failure(str(p), str(p), f"{p}: the folder holds no PDF (searched its subfolders "
+                                                        "too, for *.pdf in any case)"))
+            found += [(f, f.relative_to(p).as_posix()) for f in pdfs]
+        else:
+            found.append((p, p.name))
+    counts = Counter(source for _, source in found)
+    jobs, taken = [], set()
+    for path, source in found:
+        if counts[source] > 1 or source in taken:  # the same name from two places: name it by more of its path
+            parts = path.resolve().parts
+            k = 2
+            while "/".join(parts[-k:]) in taken and k < len(parts):
+                k += 1
+            source = "/".join(parts[-k:])
+        taken.add(source)
+        jobs.append((str(path), source))
+    return jobs, problems
+
+
+def sized(jobs: list[tuple[str, str]], settings: ExtractSettings) -> tuple[list[tuple[str, str]], list[Failure]]:
+    """The jobs whose file is within ``max_file_mb``, and a failure for each that is not."""
+    limit = settings.max_file_mb * 1024 * 1024
+    readable, too_big = [], []
+    for path, source in jobs:
+        size = Path(path).stat().st_size if Path(path).exists() else 0
+        if settings.max_file_mb and size > limit:
+            too_big.append(Failure(source, path, f"{path}: {size / 1048576:.0f} MB is larger than the limit of "
+                                                 f"{settings.max_file_mb:g} MB (max_file_mb); not read"))
+        else:
+            readable.append((path, source))
+    return readable, too_big
+
+
+def start(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings,
+          progress: bool = False) -> tuple[Readers | None, list[Failure]]:
+    """Find the PDFs in ``paths`` and set workers reading them; the failures known before reading."""
+    jobs, problems = find_pdfs(paths)
+    readable, too_big = sized(jobs, settings)
+    return (Readers(readable, settings, progress) if readable else None), problems + too_big
+
+
+__all__ = ["Failure", "Readers", "find_pdfs", "read_pdf", "sized", "start"]
