@@ -23,11 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
@@ -206,8 +207,9 @@ def render(truth: dict, s: Setting, out: Path) -> list[int]:
 
 
 def _split_starts(path: Path, truth: dict, pages: list[int]) -> list[int]:
-    """Pages found from the name column, moved back a page for a platypus row split inside the row whose
-    name is centred onto the second page: the row starts where its goal or first indicator is printed."""
+    """Pages found from the name column, moved back a page for a platypus row split across the page break
+    whose name is centred onto the second page: the row starts where its goal or first indicator is
+    printed (platypus draws a row's cells together, so that part is the last text of the page before)."""
     import make_fixtures
 
     texts = ["".join(t.split()) for t in make_fixtures.text_pages(path)]
@@ -224,8 +226,9 @@ def _split_starts(path: Path, truth: dict, pages: list[int]) -> list[int]:
 # -- reading back -------------------------------------------------------------------------------------
 
 
-def check(path: Path, truth: dict, pages: list[int]) -> tuple[list[str], list[str]]:
-    """(differences from the truth, the reader's doubts) of one rendering."""
+def check(path: Path, truth: dict, pages: list[int]) -> tuple[list[str], list[str], list[str]]:
+    """(differences from the truth, the reader's doubts, the readings the checksum chose over the default)
+    of one rendering."""
     from truth import differences
 
     from budgetlib import read_pdf
@@ -234,9 +237,10 @@ def check(path: Path, truth: dict, pages: list[int]) -> tuple[list[str], list[st
     try:
         doc = read_pdf(path)
     except InputError as exc:
-        return [f"not read: {exc}"], []
+        return [f"not read: {exc}"], [], []
     doubts = [f.message for f in doc.findings if f.check == "extraction_doubt"]
-    return differences(doc, truth, pages), doubts
+    chose = [m.group(1) for line in doc.log if (m := re.search(r"checksum chose (\S+) over", line))]
+    return differences(doc, truth, pages), doubts, chose
 
 
 def _one(seed: str, keep: Path | None) -> dict:
@@ -245,11 +249,12 @@ def _one(seed: str, keep: Path | None) -> dict:
         path = Path(tmp) / "table.pdf"
         t0 = time.perf_counter()
         pages = render(truth, setting, path)
-        diffs, doubts = check(path, truth, pages)
+        diffs, doubts, chose = check(path, truth, pages)
         if keep is not None and diffs:
             keep.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, keep / f"{seed.replace(':', '_')}.pdf")
     return {"seed": seed, "setting": asdict(setting), "label": setting.label(), "diffs": diffs, "doubts": doubts,
+            "chose": chose,
             "rows": len(truth["rows"]), "pages": max(pages), "seconds": time.perf_counter() - t0}
 
 
@@ -277,6 +282,12 @@ def table(results: list[dict]) -> str:
     exact = sum(not r["diffs"] for r in results)
     lines.append(f"| **all** | | | **{exact}/{len(results)}** | "
                  f"{sum(bool(r['doubts']) for r in results if r['diffs'])}/{len(results) - exact} |")
+    chose = Counter(c for r in results for c in r["chose"])
+    n = sum(bool(r["chose"]) for r in results)
+    lines.append("")
+    lines.append(f"Self-verification chose a reading other than the default on {sum(chose.values())} pages of {n} "
+                 f"renderings ({', '.join(f'{k} ×{v}' for k, v in chose.most_common()) or 'none'}); "
+                 f"{sum(bool(r['chose']) and not r['diffs'] for r in results)} of those renderings are exact.")
     return "\n".join(lines)
 
 
@@ -332,10 +343,11 @@ def one(args: argparse.Namespace) -> int:
     truth, s = case(args.seed)
     out = Path(args.out or "fidelity_case.pdf")
     pages = render(truth, s, out)
-    diffs, doubts = check(out, truth, pages)
+    diffs, doubts, chose = check(out, truth, pages)
     print(f"{args.seed}: {s.label()} → {out} ({len(truth['rows'])} rows, {max(pages)} pages)")
     print("\n".join(diffs[:40]) or "exact")
     print("\n".join(f"doubt: {d}" for d in doubts))
+    print("\n".join(f"checksum chose {c}" for c in chose))
     return 0 if not diffs else 1
 
 

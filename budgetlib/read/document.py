@@ -200,6 +200,15 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
     return choice, *best[:3], tried
 
 
+def _shared(f: Finding, close: list[tuple], independent: list[tuple]) -> bool:
+    """Whether a violation is the table's own: every close reading of the page shares it (none to compare:
+    unconfirmed); some only by a reading of the other family (``verify.needs_independent``)."""
+    if f.check == "grammar":
+        return False
+    judges = independent if verify.needs_independent(f) else close
+    return bool(judges) and all(verify.key(f) in {verify.key(g) for g in v[2]} for v in judges)
+
+
 def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[int, str],
             source: str) -> list[Finding]:
     """``extraction_doubt`` for each page whose chosen reading has violations a wrong cut could make and
@@ -212,10 +221,11 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
                  for p, why in verify.grammar(rows) if p == page]
         chosen = scores[choice[page]]
         # the other readings that come close: one far worse (cells aligned the wrong way) says nothing
-        others = [v for n, v in scores.items() if n != choice[page] and v[0] and v[3] <= 1.5 * chosen[3] + 1]
-        # the table's own defect is one every close reading of the page shares (none to compare: unconfirmed)
-        confirmed = [f for f in mine if f.check != "grammar" and others and all(
-            verify.key(f) in {verify.key(g) for g in v[2]} for v in others)]
+        close = {n: v for n, v in scores.items() if n != choice[page] and v[0] and v[3] <= 1.5 * chosen[3] + 1}
+        family = choice[page].split("-")[0]  # lattice… or text…
+        independent = [v for n, v in close.items() if n.split("-")[0] != family]
+
+        confirmed = [f for f in mine if _shared(f, list(close.values()), independent)]
         doubtful = [f for f in mine if f not in confirmed]
         if not doubtful:
             continue

@@ -50,6 +50,17 @@ def suspect(f: Finding) -> bool:
 # violations that are flagged as findings of their row anyway (a project without 绩效目标 is named as such):
 # they steer the choice of reading but do not on their own make a page doubtful
 _NAMED = {"missing_goal", "missing_indicators", "missing_terminator"}
+# violations of a row's structure (its items, their numbering, one amount per cell): what a wrong column split
+# makes as readily as a wrong row cut
+STRUCTURAL = {"seq_gap", "indicator_unparsed", "amount_unparsed"}
+
+
+def needs_independent(f: Finding) -> bool:
+    """Whether only a reading of the other family (lattice against text) can confirm a violation: a broken
+    item or numbering (the text readings share their columns), or a unit's or 合计's sum (a stray line that
+    turns a unit into a project in one text reading does so in all of them).  A row's own 总计 against its
+    sources depends on its line of amounts alone, which every reading shares."""
+    return f.check in STRUCTURAL or (f.check == "sum_mismatch" and "add up to" in f.message)
 
 
 def doubtful(f: Finding) -> bool:
@@ -95,4 +106,5 @@ def suspect_pages(rows: list[Row], findings: list[Finding]) -> set[int]:
     return pages | {p + 1 for p in pages}
 
 
-__all__ = ["MISFIT", "SMALL_GAP", "doubtful", "grammar", "key", "score", "suspect", "suspect_pages", "weight"]
+__all__ = ["MISFIT", "SMALL_GAP", "STRUCTURAL", "doubtful", "grammar", "key", "needs_independent", "score",
+           "suspect", "suspect_pages", "weight"]
