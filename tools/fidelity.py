@@ -211,11 +211,13 @@ def _split_starts(path: Path, truth: dict, pages: list[int]) -> list[int]:
     whose name is centred onto the second page: the row starts where its goal or first indicator is
     printed (platypus draws a row's cells together, so that part is the last text of the page before)."""
     import make_fixtures
+    from render_pdf import fmt_amount
 
     texts = ["".join(t.split()) for t in make_fixtures.text_pages(path)]
     out = []
     for i, (row, page) in enumerate(zip(truth["rows"], pages)):
         heads = ["".join(row[k].split())[:24] for k in ("goal", "indicators_text") if row[k]]
+        heads += [fmt_amount(row["total"])] if row["total"] and not heads else []  # a unit: its amounts
         # the row's first part is the last thing printed on the page before (rows are drawn in order)
         if page > 1 and any(h in texts[page - 2][-500:] for h in heads) and (i == 0 or pages[i - 1] < page):
             page -= 1

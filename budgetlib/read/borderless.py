@@ -122,6 +122,9 @@ def _page_furniture(words: list[dict], head_bottom: float) -> dict[int, dict]:
 
 
 _HEADER_WORDS = ("项目名称", "总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标")
+# what the rest of a wrapped header label is made of (``单位）`` under ``项目名称（资金使用``); a project name
+# right under the header (a sheet without padding) is not
+_LABEL_CHARS = set("项目名称（资金使用单位）()单位名称预算总计合计财政拨款专户管理其他绩效目标指标万元千")
 
 
 def _text_extent(band: tuple[float, float], words: list[dict], height: float) -> tuple[float, float]:
@@ -182,7 +185,7 @@ def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
             break
         text = _flat(w["text"])
         if (w["bottom"] > bottom and top < w["top"] and text and len(text) <= 12
-                and not re.search(r"\d", text) and text not in ("合计", "总计")
+                and not re.search(r"\d", text) and text not in ("合计", "总计") and set(text) <= _LABEL_CHARS
                 and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
             bottom = w["bottom"]
     return labels, top, bottom

@@ -62,8 +62,8 @@ def _new_row(prev: RawRow, part: dict[str, str]) -> bool:
     amounts are blank) rather than the rest of the row above: it has a name, and its indicators start
     at item 1 while the row above ended its last item (or neither has indicators and the row above is
     complete)."""
-    if not part.get("name"):
-        return False
+    if not part.get("name") or not prev.cells.get("name", "").strip():
+        return False  # the row above has amounts but no name yet: this is its name (cells aligned low)
     above = prev.cells.get("indicators", "").strip()
     mine = part.get("indicators", "").strip()
     if mine:
