@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .config import check_output_dir
 from .model import Document
-from .pool import Failure, Readers, find_pdfs, start
+from .pool import Failure, Readers, find_pdfs, quiet_gc, start
 from .settings import ExtractSettings
 
 if TYPE_CHECKING:
@@ -25,7 +25,8 @@ TABLES = ("projects", "units", "indicators", "findings")
 
 def _writers() -> None:
     """Load pandas, the schemas and the writers (about a second) — while the workers read."""
-    from . import output, schema, tables  # noqa: F401
+    with quiet_gc():
+        from . import output, schema, tables  # noqa: F401
 
 
 @dataclass
