@@ -25,6 +25,7 @@ def test_rendering_reads_exactly(name):
     truth = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
     doc = read_pdf(HERE / f"{name}.pdf")
     assert differences(doc, truth, entry["pages"]) == []
+    assert doc.amount_unit == truth["amount_unit"]  # printed on every rendering (at the edge of a /Rotate page)
     assert not [f for f in doc.findings if f.check == "extraction_doubt"]
 
 

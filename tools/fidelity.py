@@ -241,8 +241,12 @@ def check(path: Path, truth: dict, pages: list[int]) -> tuple[list[str], list[st
     except InputError as exc:
         return [f"not read: {exc}"], [], []
     doubts = [f.message for f in doc.findings if f.check == "extraction_doubt"]
+    if doc.amount_unit != truth["amount_unit"]:
+        diffs_unit = [f"amount_unit {doc.amount_unit!r} != {truth['amount_unit']!r}"]
+    else:
+        diffs_unit = []
     chose = [m.group(1) for line in doc.log if (m := re.search(r"checksum chose (\S+) over", line))]
-    return differences(doc, truth, pages), doubts, chose
+    return differences(doc, truth, pages) + diffs_unit, doubts, chose
 
 
 def _one(seed: str, keep: Path | None) -> dict:

@@ -58,7 +58,7 @@ def read_text(path: str | Path, data: bytes | None = None) -> PdfText:
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
-            texts.append(textpage.get_text_bounded())
+            texts.append(textpage.get_text_range())  # all of it: bounds miss text on a /Rotate page
             textpage.close()
             page.close()
         # images matter only to tell a scanned PDF from an empty one
