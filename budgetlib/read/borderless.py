@@ -43,13 +43,14 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings,
     bottom = max(w["bottom"] for w in body) + 0.5
     fine_furniture = {id(w) for w in fine if any(abs(w["top"] - f["top"]) < 0.5 and f["x0"] - 0.5 <= w["x0"]
                                                   and w["x1"] <= f["x1"] + 0.5 for f in furniture.values())}
-    spans = [(w["x0"], w["x1"]) for w in fine if w["top"] > head_bottom and id(w) not in fine_furniture]
-    columns = []
+    body_fine = [w for w in fine if w["top"] > head_bottom and id(w) not in fine_furniture]
+    spans = [(w["x0"], w["x1"]) for w in body_fine]
+    strips = []
     for a, b in pairwise(labels):
         free = _free_strips(a["x1"], b["x0"], spans)
         if free:
-            lo, hi = max(free, key=lambda s: s[1] - s[0])
-            columns.append((lo + hi) / 2)
+            strips.append(max(free, key=lambda s: s[1] - s[0]))
+    columns = _boundaries(strips, body_fine)
     # the area starts just above the header, below the line above it (camelot takes a text whose centre
     # lies within 2 pt of the area, so the 部门名称 line must not reach into it)
     above = max((w["bottom"] for w in words if w["bottom"] <= top + 0.5), default=top - 2)
@@ -69,6 +70,37 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings,
         cells = [joined, *cells[n_head:]]
         ys = [(ys[0][0], min(y[1] for y in ys[:n_head])), *ys[n_head:]]
     return PageTable(page, "stream", cells, ys, columns=(left, *columns, right))
+
+
+def _boundaries(strips: list[tuple[float, float]], words: list[dict]) -> list[float]:
+    """Where in each free strip between two columns the boundary goes.  The page shows only some of the
+    table's text: a wider line on the next page (read with these boundaries) may reach further into the
+    strip.  An edge that the text is aligned to does not move: a boundary goes just right of a column whose
+    lines end at one x (right-aligned amounts), just left of one whose lines start at one x (left-aligned
+    text), and in the middle where neither or both hold."""
+    cuts = [(lo + hi) / 2 for lo, hi in strips]
+    lines: list[dict[float, list[float]]] = [{} for _ in range(len(cuts) + 1)]
+    for w in words:  # each column's lines: (x0, x1) per text line
+        c = sum(1 for x in cuts if (w["x0"] + w["x1"]) / 2 > x)
+        line = lines[c].setdefault(round(w["top"]), [w["x0"], w["x1"]])
+        line[0], line[1] = min(line[0], w["x0"]), max(line[1], w["x1"])
+
+    def fixed(c: int, side: int) -> bool:  # the column's lines share their left (0) or right (1) edge
+        xs = [ln[side] for ln in lines[c].values()]
+        other = [ln[1 - side] for ln in lines[c].values()]
+        return len(xs) >= 3 and max(xs) - min(xs) < 1.0 and max(other) - min(other) > 3.0
+
+    out = []
+    for i, (lo, hi) in enumerate(strips):
+        margin = min(1.5, (hi - lo) / 2)
+        right_edge, left_edge = fixed(i, 1), fixed(i + 1, 0)
+        if right_edge and not left_edge:
+            out.append(lo + margin)
+        elif left_edge and not right_edge:
+            out.append(hi - margin)
+        else:
+            out.append(cuts[i])
+    return out
 
 
 def _continuation(path: Path, page: int, settings: ExtractSettings, previous: PageTable | None,
