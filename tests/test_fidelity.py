@@ -48,7 +48,7 @@ def test_renderings_cover_every_axis():
     assert len(MANIFEST) >= 30
 
 
-DOUBT = HERE / "doubt_canvas_small_outer_rotate.pdf"  # `tools/fidelity.py one 0:125`: read wrong, but said so
+DOUBT = HERE / "doubt_blank_amounts_borderless.pdf"  # tools/fidelity.py doubt_case(): read wrong, but said so
 
 
 def test_a_reading_no_checksum_confirms_is_an_extraction_doubt(tmp_path):

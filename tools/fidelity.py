@@ -319,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
 def commit(args: argparse.Namespace) -> int:
     """Renderings for `make test`: every axis value of every producer at least once (greedy cover)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("[0-9][0-9]_*"):  # the doubt case (doubt_*.pdf, `one 0:125`) stays
+    for old in OUT.glob("*"):
         old.unlink()
     wanted = {(p, axis, v) for p in PRODUCERS if OFFICE or p in ("canvas", "platypus")
               for axis in Setting.CAN[p] for v in Setting.AXES[axis]
@@ -342,7 +342,34 @@ def commit(args: argparse.Namespace) -> int:
         wanted -= covers
         print(f"{name}: {s.label()} ({len(truth['rows'])} rows, {max(pages)} pages)")
     (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    doubt_case()
+    print(f"{DOUBT.name}: the doubt case")
     return 0
+
+
+DOUBT = OUT / "doubt_blank_amounts_borderless.pdf"
+
+
+def doubt_case() -> tuple[dict, list[int]]:
+    """A table the reader cannot cut for sure, for the tests of ``extraction_doubt``: no rules, rows exactly
+    their lines high (no white space between rows), and a project whose amounts are blank in the middle of
+    it.  Rows are anchored on their amounts and there is no gap to cut at: the blank project's text joins a
+    neighbour's, whose indicator numbers then start over — a violation no other reading can confirm."""
+    from render_pdf import Style
+    from render_pdf import render as canvas
+
+    truth = random_truth(random.Random("doubt:3"))
+    projects = [i for i, r in enumerate(truth["rows"]) if r["kind"] == "project"]
+    blank = truth["rows"][projects[len(projects) // 2]]
+    unit = next(r for r in truth["rows"] if r["kind"] == "unit" and r["name"] == blank["unit"])
+    for k in AMOUNTS:  # the unit's sums without the blank project (the table still adds up)
+        if blank[k] is not None:
+            unit[k] = f"{Decimal(unit[k]) - Decimal(blank[k]):.2f}"
+            total = truth["rows"][0]
+            total[k] = f"{Decimal(total[k]) - Decimal(blank[k]):.2f}"
+        blank[k] = None
+    style = Style(ruled=False, row_height="tight", valign="middle", col_widths=[128, 50, 50, 56, 50, 196, 256])
+    return truth, canvas(truth, DOUBT, style)
 
 
 def one(args: argparse.Namespace) -> int:

@@ -288,7 +288,33 @@ def group_lines(table: PageTable, anchor_col: int | None, row_gap: float) -> Pag
     cells = [["\n".join(table.cells[j][c] for j in g if table.cells[j][c].strip()) for c in range(table.n_cols)]
              for g in groups]
     ys = [(table.rows_y[g[0]][0], min(table.rows_y[j][1] for j in g)) for g in groups]
-    return PageTable(table.page, table.flavor, cells, ys)
+    misfit = alignment_misfit(table, groups, [anchor_col] if anchor_col is not None else [])
+    return PageTable(table.page, table.flavor, cells, ys, table.columns, table.grouping, misfit)
+
+
+def alignment_misfit(table: PageTable, groups: list[list[int]], amount_cols: list[int]) -> float:
+    """How far, in line heights, a cut's text blocks sit from their row's line of amounts under the one
+    vertical alignment (top, middle or bottom) that fits the page best: near zero for the cut the page was
+    printed with, large where a block took lines of the row above or below."""
+    n = len(table.cells)
+    if not n or not amount_cols:
+        return 0.0
+    pitch = sorted(t - b for t, b in table.rows_y)[n // 2] or 1.0
+    refs = {"top": lambda t, b: t, "middle": lambda t, b: (t + b) / 2, "bottom": lambda t, b: b}
+    totals = dict.fromkeys(refs, 0.0)
+    for g in groups:
+        anchors = [j for j in g if any(_AMOUNT.match(table.cells[j][c]) for c in amount_cols)]
+        if len(anchors) != 1:
+            continue
+        a_top, a_bottom = table.rows_y[anchors[0]]
+        for c in range(table.n_cols):
+            lines = [j for j in g if table.cells[j][c].strip()]
+            if not lines or c in amount_cols:
+                continue
+            top, bottom = table.rows_y[lines[0]][0], table.rows_y[lines[-1]][1]
+            for name, ref in refs.items():
+                totals[name] += abs(ref(top, bottom) - ref(a_top, a_bottom))
+    return min(totals.values()) / pitch
 
 
 _AMOUNT = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")
@@ -351,12 +377,13 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
     anchor, after the last.  Dynamic programming over the cut points: a block costs the distance of its
     reference point from its anchor's, plus any white space inside it wider than a line; an empty block
     costs nothing (a unit has no goal), except in the name column; a block before or after the anchors
-    costs a line's height.  A block may not reach the amounts of the rows above or below its own (with a
-    point's tolerance for text crossing a rule)."""
+    costs a line's height.  A block may not reach the amounts of the rows above or below its own (by more
+    than half a line: text crossing a rule)."""
     m = len(a_ref)
     k = len(lines)
     empty_cost = 4 * pitch if must_fill else 0.0
     inf = float("inf")
+    slack = 0.5 * pitch  # text crossing a rule (rows too small) reaches into the next row by part of a line
 
     wide = [0.0]  # wide[j]: white space wider than a line between lines[:j+1] (prefix sums)
     for j in range(k - 1):
@@ -370,9 +397,9 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
         # slot s holds anchor s - 1 (0-based); the anchors above and below it bound the block
         above = slot - 2 if slot >= 2 else None
         below = slot if slot <= m - 1 else None
-        if above is not None and top > a_band[above][1] + 1.0:
+        if above is not None and top > a_band[above][1] + slack:
             return inf
-        if below is not None and bottom < a_band[below][0] - 1.0:
+        if below is not None and bottom < a_band[below][0] - slack:
             return inf
         if slot == 0 or slot == m + 1:
             return pitch + inner * 4
@@ -400,4 +427,4 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
     return out[::-1], best[m + 1][k]
 
 
-__all__ = ["anchor_rows", "borderless_table", "group_lines"]
+__all__ = ["alignment_misfit", "anchor_rows", "borderless_table", "group_lines"]

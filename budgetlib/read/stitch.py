@@ -71,6 +71,17 @@ def _new_row(prev: RawRow, part: dict[str, str]) -> bool:
     return not part.get("goal") and (not above or above.endswith(("。", ".")))
 
 
+def _continues(start: dict[str, str], part: dict[str, str]) -> bool:
+    """Whether the first row part of a page goes on with a named row without amounts that ended the page
+    before (cells centred: the split row's amounts are printed with its second half): its indicators do
+    not begin at item 1, or the row before left its last item open."""
+    mine = part.get("indicators", "").strip()
+    above = start.get("indicators", "").strip()
+    if mine and not _FIRST_ITEM.match(mine):
+        return True
+    return bool(mine and above and not above.endswith(("。", ".")))
+
+
 def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
     """Append the rest of a row (cells without amounts) to the row it continues."""
     prev.cells = _concat(prev.cells, part.cells)
@@ -150,6 +161,7 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
     log: list[str] = []
     rows: list[RawRow] = []
     pending: RawRow | None = None  # a row part without name or amounts at the foot of a page
+    started: RawRow | None = None  # a named row without amounts at the foot of a page (its amounts may follow)
     mapping: dict[int, str] = {}
     width = 0
     for table in tables:
@@ -173,9 +185,21 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
         elif table.flavor == "stream":
             anchor = next((i for i, f in mapping.items() if f == "total"), None)
             data = group_lines(data, anchor, row_gap)
+            if misfit is not None:
+                misfit.append(data.misfit)
         n_before = len(rows)
         page_rows = _page_rows(data, mapping, layout, log)
         for k, values in enumerate(page_rows):
+            if started is not None:
+                if k == 0 and _continues(started.cells, values):
+                    rows.append(RawRow(cells=_concat(started.cells, values), page=started.page,
+                                       pages=[started.page, table.page]))
+                    log.append(f"page {table.page}: row split across the page break, its amounts on this page and "
+                               f"its text going on from page {started.page}: joined")
+                    started = None
+                    continue
+                rows.append(started)  # a project whose amounts were left blank
+                started = None
             if pending is not None:
                 if k == 0 and _has_amounts(values):
                     # cells centred vertically: the split row's name and amounts were printed on this page
@@ -190,6 +214,10 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
             if not _has_amounts(values) and rows and k == 0 and _new_row(rows[-1], values):
                 log.append(f"page {table.page}: {values.get('name', '')[:30]!r} at the top of the page has no "
                            "amounts but begins a row of its own (name, indicators from item 1): not joined")
+            elif (not _has_amounts(values) and values.get("name") and 0 < k == len(page_rows) - 1
+                  and table is not tables[-1]):
+                started = RawRow(cells=values, page=table.page)  # a row's start, or a blank project: next page
+                continue
             elif not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
                 if k > 0 and k == len(page_rows) - 1 and table is not tables[-1]:
                     pending = RawRow(cells=values, page=table.page)  # decided on the next page
@@ -198,6 +226,8 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
                 continue
             rows.append(RawRow(cells=values, page=table.page))
         log.append(f"page {table.page}: {table.flavor} table, {len(rows) - n_before} rows")
+    if started is not None:
+        rows.append(started)
     if pending is not None:
         _join(rows[-1], pending, log)
     return rows, log
