@@ -176,19 +176,17 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
         previous = _text_table(pages.reading(page, choice[page], previous)) or previous
     best = _assemble(pages, choice, layout, settings, department)
     tried: dict[int, dict[str, tuple]] = {}
-    # pages read from text positions are always weighed against their other cuts (no camelot call: the
-    # lines are regrouped), for a wrong cut of a column without arithmetic (绩效目标) breaks no checksum
-    text_pages = {p for p in pages.pages if choice[p].startswith("text")}
-    suspects = verify.suspect_pages(best[0], best[2]) if best[3] > 0 else set()
-    for page in sorted((suspects | text_pages) & set(pages.pages)):
+    if best[3] == 0:
+        return choice, *best[:3], tried
+    suspects = verify.suspect_pages(best[0], best[2])
+    for page in sorted(suspects & set(pages.pages)):
         previous = None
         for p in pages.pages:
             if p == page:
                 break
             previous = _text_table(pages.reading(p, choice[p], previous)) or previous
         scores = {choice[page]: best}
-        options = pages.options(page) if page in suspects else list(pages.TEXT)
-        for name in options:
+        for name in pages.options(page):
             if name in scores or pages.reading(page, name, previous) is None:
                 continue
             scores[name] = _assemble(pages, {**choice, page: name}, layout, settings, department)
