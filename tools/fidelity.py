@@ -290,14 +290,16 @@ def _one(seed: str, keep: Path | None) -> dict:
 
 def table(results: list[dict]) -> str:
     """Exact renderings per producer × setting value, as a Markdown table."""
-    lines = ["| producer | axis | value | exact | doubted when wrong |", "|---|---|---|---|---|"]
+    lines = ["| producer | axis | value | exact | doubted when wrong | doubt on an exact read |",
+             "|---|---|---|---|---|---|"]
     for producer in PRODUCERS:
         mine = [r for r in results if r["setting"]["producer"] == producer]
         if not mine:
             continue
         exact = sum(not r["diffs"] for r in mine)
         flagged = sum(bool(r["doubts"]) for r in mine if r["diffs"])
-        lines.append(f"| **{producer}** | all | | **{exact}/{len(mine)}** | {flagged}/{len(mine) - exact} |")
+        false = sum(bool(r["doubts"]) for r in mine if not r["diffs"])
+        lines.append(f"| **{producer}** | all | | **{exact}/{len(mine)}** | {flagged}/{len(mine) - exact} | {false} |")
         for axis in Setting.AXES:
             if axis not in Setting.CAN[producer]:
                 continue
@@ -308,10 +310,12 @@ def table(results: list[dict]) -> str:
                 ok = sum(not r["diffs"] for r in rs)
                 wrong = len(rs) - ok
                 fl = sum(bool(r["doubts"]) for r in rs if r["diffs"])
-                lines.append(f"| {producer} | {axis} | {value} | {ok}/{len(rs)} | {fl}/{wrong} |")
+                false = sum(bool(r["doubts"]) for r in rs if not r["diffs"])
+                lines.append(f"| {producer} | {axis} | {value} | {ok}/{len(rs)} | {fl}/{wrong} | {false} |")
     exact = sum(not r["diffs"] for r in results)
     lines.append(f"| **all** | | | **{exact}/{len(results)}** | "
-                 f"{sum(bool(r['doubts']) for r in results if r['diffs'])}/{len(results) - exact} |")
+                 f"{sum(bool(r['doubts']) for r in results if r['diffs'])}/{len(results) - exact} | "
+                 f"{sum(bool(r['doubts']) for r in results if not r['diffs'])} |")
     chose = Counter(c for r in results for c in r["chose"])
     n = sum(bool(r["chose"]) for r in results)
     lines.append("")
