@@ -85,3 +85,14 @@ def test_report_section_lists_doubts_first():
     assert "抽取存疑" in html and DOUBT.name in html
     clean = extract([HERE / "00_calc.pdf"])
     assert "无" in doubts(clean.findings).data
+
+
+def test_a_free_text_line_in_the_wrong_row_is_doubted_by_geometry():
+    """`tools/fidelity.py one 2:152` (Calc, no borders, tight rows, cells aligned to the bottom): the cut at
+    white space puts one line of a 绩效目标 in the row above, and no sum or number shows it; the cut
+    anchored on the amounts fits the alignment far better and reads the page differently: a doubt, not a
+    silent row (and not a switch: geometry alone does not overrule a clean checksum)."""
+    doc = read_pdf(HERE / "doubt_goal_line_calc.pdf")
+    doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
+    assert [d.page for d in doubts] == [1]
+    assert "fits the cells' alignment far better" in doubts[0].message

@@ -332,6 +332,8 @@ def run(args: argparse.Namespace) -> int:
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(_one, seeds, [keep] * len(seeds)))
     for r in results:
+        if r["doubts"] and not r["diffs"]:
+            print(f"DOUBTED BUT EXACT {r['seed']} {r['label']}: {r['doubts'][0][:160]}")
         if r["diffs"]:
             print(f"WRONG {r['seed']} {r['label']}: {len(r['diffs'])} differences, e.g. {r['diffs'][0]}"
                   + (" [doubt raised]" if r["doubts"] else " [SILENT]"))

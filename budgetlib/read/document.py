@@ -165,6 +165,10 @@ def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: E
     return rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit)
 
 
+# geometry alone must beat the chosen cut by this much (five lines' worth of misfit) to put a page in doubt
+GEOMETRY_MARGIN = 0.5
+
+
 def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str,
             notes: list[str]) -> tuple[dict[int, str], list[Row], list[str], list[Finding], dict]:
     """Each page's reading: the default one, unless the checksum finds violations a wrong cut could make on
@@ -176,9 +180,7 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
         previous = _text_table(pages.reading(page, choice[page], previous)) or previous
     best = _assemble(pages, choice, layout, settings, department)
     tried: dict[int, dict[str, tuple]] = {}
-    if best[3] == 0:
-        return choice, *best[:3], tried
-    suspects = verify.suspect_pages(best[0], best[2])
+    suspects = verify.suspect_pages(best[0], best[2]) if best[3] > 0 else set()
     for page in sorted(suspects & set(pages.pages)):
         previous = None
         for p in pages.pages:
@@ -198,7 +200,36 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
             choice[page], best = name, scores[name]
         elif len(scores) > 1:
             notes.append(f"page {page}: checksum kept {name} ({summary})")
+    _geometry(pages, choice, best, tried, layout, settings, department, notes)
     return choice, *best[:3], tried
+
+
+def _content(rows: list[Row], page: int) -> list[tuple]:
+    return [(r.name, r.goal, r.indicators_text) for r in rows if r.page == page]
+
+
+def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, layout: Layout,
+              settings: ExtractSettings, department: str, notes: list[str]) -> None:
+    """A page read from text positions whose checksum is clean may still have a line of free text (绩效目标)
+    in the wrong row: no sum or number covers it.  Its other cuts are weighed by geometry alone (no camelot
+    call: the same lines regrouped); where one fits far better and reads the page differently, the page is
+    marked for an ``extraction_doubt`` (``tried[page]["geometry"]``) — not switched: a row split across a
+    page break can fit an alignment badly and still be read right."""
+    for page in pages.pages:
+        if page in tried or not choice[page].startswith("text"):
+            continue
+        scores = {name: _assemble(pages, {**choice, page: name}, layout, settings, department)
+                  for name in pages.TEXT if name != choice[page] and pages.reading(page, name) is not None}
+        better = {n: v for n, v in scores.items() if v[0] and best[3] - v[3] >= GEOMETRY_MARGIN
+                  and v[3] <= 0.5 * best[3]  # fits at least twice as well: a page that fits no alignment well
+                  # (a bottom-aligned row broken across the page) is not put in doubt for a small gain
+                  and _content(v[0], page) != _content(best[0], page)
+                  and verify.score(v[0], v[2]) <= verify.score(best[0], best[2])}
+        if better:
+            name = min(better, key=lambda n: better[n][3])
+            tried[page] = {choice[page]: best, name: better[name], "geometry": better[name]}
+            notes.append(f"page {page}: {name} fits the page's alignment far better than {choice[page]} "
+                         f"({better[name][3]:g} against {best[3]:g}) and reads it differently")
 
 
 def _shared(f: Finding, close: list[tuple], independent: list[tuple]) -> bool:
@@ -217,6 +248,15 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
     table's."""
     out = []
     for page, scores in sorted(tried.items()):
+        if "geometry" in scores:
+            other = next(n for n in scores if n not in (choice[page], "geometry"))
+            out.append(Finding(
+                "extraction_doubt", "error", source, page, "", "", None,
+                f"page {page} may be cut into rows wrongly: its sums and numbers hold, but {other} fits the "
+                f"cells' alignment far better than the cut chosen ({choice[page]}) and puts text in other rows; "
+                f"readings tried: {choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}",
+                field="rows", actual=choice[page]))
+            continue
         mine = [f for f in findings if f.page == page and verify.doubtful(f)]
         mine += [Finding("grammar", "error", source, p, "", "", None, why)
                  for p, why in verify.grammar(rows) if p == page]
