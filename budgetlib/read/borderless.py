@@ -55,14 +55,10 @@ def borderless_table(path: Path, page: int, settings: ExtractSettings,
     # lies within 2 pt of the area, so the 部门名称 line must not reach into it)
     above = max((w["bottom"] for w in words if w["bottom"] <= top + 0.5), default=top - 2)
     area_top = max(above, top - 2)
-    area = f"{left:.1f},{height - area_top:.1f},{right:.1f},{height - bottom:.1f}"
-    tables = quiet_read(path, [page], settings, flavor="stream", table_areas=[area],
-                         columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
-    if not tables:
+    read = _stream(path, page, settings, (left, area_top, right, bottom), columns, body + labels_and_wraps, height)
+    if read is None:
         return None
-    t = tables[0]
-    cells = _cells(t)
-    ys = [_text_extent(band, body + labels_and_wraps, height) for band in t.rows]
+    cells, ys = read
     # the header's lines (a label wrapped over two lines) become one header row
     n_head = sum(1 for top_y, _ in ys if top_y > height - head_bottom - 0.5)
     if n_head > 1:
@@ -115,17 +111,25 @@ def _continuation(path: Path, page: int, settings: ExtractSettings, previous: Pa
         return None
     top = min(w["top"] for w in body) - 0.5
     bottom = max(w["bottom"] for w in body) + 0.5
+    read = _stream(path, page, settings, (left, top, right, bottom), columns, body, height)
+    if read is None or not read[0] or len(read[0][0]) != previous.n_cols:
+        return None
+    return PageTable(page, "stream", *read, columns=previous.columns)
+
+
+def _stream(path: Path, page: int, settings: ExtractSettings, box: tuple[float, float, float, float],
+            columns: list[float], words: list[dict], height: float
+            ) -> tuple[list[list[str]], list[tuple[float, float]]] | None:
+    """camelot stream inside ``box`` (left, top, right, bottom; pdfplumber's y, from the top) with the
+    column boundaries given: its cells, and where each row's text is (from ``words``)."""
+    left, top, right, bottom = box
     area = f"{left:.1f},{height - top:.1f},{right:.1f},{height - bottom:.1f}"
     tables = quiet_read(path, [page], settings, flavor="stream", table_areas=[area],
                          columns=[",".join(f"{x:.1f}" for x in columns)], split_text=True, row_tol=2)
     if not tables:
         return None
     t = tables[0]
-    cells = _cells(t)
-    if not cells or len(cells[0]) != previous.n_cols:
-        return None
-    ys = [_text_extent(band, body, height) for band in t.rows]
-    return PageTable(page, "stream", cells, ys, columns=previous.columns)
+    return _cells(t), [_text_extent(band, words, height) for band in t.rows]
 
 
 def _cells(table) -> list[list[str]]:

@@ -213,7 +213,7 @@ def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, l
     """A page read from text positions whose checksum is clean may still have a line of free text (绩效目标)
     in the wrong row: no sum or number covers it.  Its other cuts are weighed by geometry alone (no camelot
     call: the same lines regrouped); where one fits far better and reads the page differently, the page is
-    marked for an ``extraction_doubt`` (``tried[page]["geometry"]``) — not switched: a row split across a
+    marked for an ``extraction_doubt`` (``tried[page]["geometry"]`` names that cut) — not switched: a row split across a
     page break can fit an alignment badly and still be read right."""
     for page in pages.pages:
         if page in tried or not choice[page].startswith("text"):
@@ -227,7 +227,7 @@ def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, l
                   and verify.score(v[0], v[2]) <= verify.score(best[0], best[2])}
         if better:
             name = min(better, key=lambda n: better[n][3])
-            tried[page] = {choice[page]: best, name: better[name], "geometry": better[name]}
+            tried[page] = {choice[page]: best, name: better[name], "geometry": name}
             notes.append(f"page {page}: {name} fits the page's alignment far better than {choice[page]} "
                          f"({better[name][3]:g} against {best[3]:g}) and reads it differently")
 
@@ -249,13 +249,11 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
     out = []
     for page, scores in sorted(tried.items()):
         if "geometry" in scores:
-            other = next(n for n in scores if n not in (choice[page], "geometry"))
-            out.append(Finding(
-                "extraction_doubt", "error", source, page, "", "", None,
-                f"page {page} may be cut into rows wrongly: its sums and numbers hold, but {other} fits the "
-                f"cells' alignment far better than the cut chosen ({choice[page]}) and puts text in other rows; "
-                f"readings tried: {choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}",
-                field="rows", actual=choice[page]))
+            other = scores["geometry"]
+            out.append(_doubt(source, page, choice[page],
+                              f"its sums and numbers hold, but {other} fits the cells' alignment far better than "
+                              f"the cut chosen ({choice[page]}) and puts text in other rows; readings tried: "
+                              f"{choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}"))
             continue
         mine = [f for f in findings if f.page == page and verify.doubtful(f)]
         mine += [Finding("grammar", "error", source, p, "", "", None, why)
@@ -272,13 +270,16 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
             continue
         names = sorted({r.name for r in chosen[0] if r.page == page})
         what = "; ".join(f"{f.check} {f.message[:80]}" for f in doubtful[:3])
-        out.append(Finding(
-            "extraction_doubt", "error", source, page, "", "", None,
-            f"page {page} may be cut into rows wrongly: {len(doubtful)} violation(s) no other reading confirms "
-            f"({what}); readings tried: {', '.join(f'{n} {v[3]:g}' for n, v in scores.items())}; "
-            f"chosen {choice[page]}; rows {', '.join(names[:8])}",
-            field="rows", actual=choice[page]))
+        out.append(_doubt(source, page, choice[page],
+                          f"{len(doubtful)} violation(s) no other reading confirms ({what}); readings tried: "
+                          f"{', '.join(f'{n} {v[3]:g}' for n, v in scores.items())}; chosen {choice[page]}; "
+                          f"rows {', '.join(names[:8])}"))
     return out
+
+
+def _doubt(source: str, page: int, chosen: str, why: str) -> Finding:
+    return Finding("extraction_doubt", "error", source, page, "", "", None,
+                   f"page {page} may be cut into rows wrongly: {why}", field="rows", actual=chosen)
 
 
 def _read(path: Path, settings: ExtractSettings, source: str) -> Document:

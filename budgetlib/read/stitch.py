@@ -82,6 +82,12 @@ def _continues(start: dict[str, str], part: dict[str, str]) -> bool:
     return bool(mine and above and not above.endswith(("。", ".")))
 
 
+def _rejoined(start: RawRow, rest: dict[str, str], page: int, log: list[str], how: str) -> RawRow:
+    """One row from its part at the foot of a page and its rest at the top of ``page``."""
+    log.append(f"page {page}: row split across the page break, {how}")
+    return RawRow(cells=_concat(start.cells, rest), page=start.page, pages=[start.page, page])
+
+
 def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
     """Append the rest of a row (cells without amounts) to the row it continues."""
     prev.cells = _concat(prev.cells, part.cells)
@@ -192,10 +198,8 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
         for k, values in enumerate(page_rows):
             if started is not None:
                 if k == 0 and _continues(started.cells, values):
-                    rows.append(RawRow(cells=_concat(started.cells, values), page=started.page,
-                                       pages=[started.page, table.page]))
-                    log.append(f"page {table.page}: row split across the page break, its amounts on this page and "
-                               f"its text going on from page {started.page}: joined")
+                    rows.append(_rejoined(started, values, table.page, log, "its amounts on this page and its "
+                                          f"text going on from page {started.page}: joined"))
                     started = None
                     continue
                 rows.append(started)  # a project whose amounts were left blank
@@ -203,10 +207,8 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
             if pending is not None:
                 if k == 0 and _has_amounts(values):
                     # cells centred vertically: the split row's name and amounts were printed on this page
-                    rows.append(RawRow(cells=_concat(pending.cells, values), page=pending.page,
-                                       pages=[pending.page, table.page]))
-                    log.append(f"page {table.page}: row split across the page break, its name and amounts on "
-                               f"this page, joined to its start on page {pending.page}")
+                    rows.append(_rejoined(pending, values, table.page, log, "its name and amounts on this page, "
+                                          f"joined to its start on page {pending.page}"))
                     pending = None
                     continue
                 _join(rows[-1], pending, log)
