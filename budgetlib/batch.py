@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TABLES = ("projects", "units", "indicators", "findings")
+REVIEW_TABLES = ("review_indicators", "review_projects")
 
 
 def _writers() -> None:
@@ -36,7 +37,9 @@ class Extraction:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # the same file given twice
+    lang: str = "zh"  # of the review points (finding messages are written by the readers, in the same)
     _tables: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
+    _review: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +61,14 @@ class Extraction:
         self._tables = {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
         return self._tables
 
+    def review(self) -> dict[str, pd.DataFrame]:
+        """The reviewer's tables (``budgetlib.review``): ``review_indicators`` and ``review_projects``."""
+        if self._review is None:
+            from .review import review
+
+            self._review = review(self.projects, self.indicators, self.lang)
+        return self._review
+
     @property
     def projects(self) -> pd.DataFrame:
         return self.tables()["projects"]
@@ -77,7 +88,7 @@ class Extraction:
 
         rows = [{"source": d.source, "status": "doubt" if _doubted(d) else "ok", "reason": _doubted(d),
                  "sha256": d.sha256, "department": d.department,
-                 "amount_unit": d.amount_unit, "pages": ",".join(map(str, d.pages)),
+                 "amount_unit": d.amount_unit, "framework": d.framework, "pages": ",".join(map(str, d.pages)),
                  "units": sum(r.kind == "unit" for r in d.rows), "projects": len(d.projects),
                  "indicators": sum(len(r.indicators) for r in d.projects), "findings": len(d.findings)}
                 for d in self.documents]
@@ -96,7 +107,7 @@ class Extraction:
 
         out_dir = check_output_dir(out_dir, inputs)
         written: list[Path] = []
-        for name, df in self.tables().items():
+        for name, df in {**self.tables(), **self.review()}.items():
             written += write_table(df, out_dir, name, formats)
             for stale in {"csv", "parquet"} - set(formats):
                 (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
@@ -120,14 +131,14 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
     """
     settings = settings or ExtractSettings()
     readers, failures = start(paths, settings, progress)
-    return gather(readers, failures)
+    return gather(readers, failures, settings.lang)
 
 
-def gather(readers: Readers | None, failures: list[Failure]) -> Extraction:
+def gather(readers: Readers | None, failures: list[Failure], lang: str = "zh") -> Extraction:
     """The outcome of ``pool.start``: documents (one per content: the same file twice is skipped) and
     failures.  The table writers load while the workers read."""
     _writers()
-    result = Extraction(failures=list(failures))
+    result = Extraction(failures=list(failures), lang=lang)
     seen: dict[str, str] = {}
     for item in readers or ():
         if isinstance(item, Failure):
@@ -141,4 +152,4 @@ def gather(readers: Readers | None, failures: list[Failure]) -> Extraction:
     return result
 
 
-__all__ = ["TABLES", "Extraction", "Failure", "extract", "find_pdfs", "gather"]
+__all__ = ["REVIEW_TABLES", "TABLES", "Extraction", "Failure", "extract", "find_pdfs", "gather"]

@@ -4,8 +4,8 @@ Checks
     sum_mismatch          合计 vs its units, a unit vs its projects, 总计 vs 财政拨款+财政专户拨款+其他资金
     amount_unparsed       an amount cell that is not a number, or has more than two decimals (never rounded)
     amount_unit_unknown   the table prints no amount unit (单位：万元); its amounts are not summed with others
-    taxonomy_mismatch     a level-2 code that does not belong to its level-1 code, or a code/name pair
-                          that is not the framework's
+    taxonomy_mismatch     a level-2 type that does not belong to its level-1 type, or a code/name pair
+                          that is not the framework's (the framework detected from the table, taxonomy.py)
     indicator_unparsed    an item of the 绩效指标 cell that does not follow the pattern
     value_unparsed        a target value that starts like a number but does not read as one, or is empty
     period_annual_differ  实施周期指标值 and 年度指标值 differ
@@ -24,9 +24,10 @@ from decimal import Decimal
 
 from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, AmountError, fmt, parse_amount
 from .indicators import unclosed
+from .messages import say
 from .model import Document, Finding, Row
 from .settings import ExtractSettings
-from .taxonomy import taxonomy_problems
+from .taxonomy import Judge, detect
 
 SEVERITY = {
     "sum_mismatch": "error",
@@ -46,16 +47,17 @@ SEVERITY = {
 
 
 class _Collector:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
+    def __init__(self, doc: Document, lang: str) -> None:
+        self.doc, self.lang = doc, lang
         self.out: list[Finding] = []
 
-    def add(self, check: str, row: Row, message: str, *, seq: int | None = None, field: str = "",
-            expected: str = "", actual: str = "") -> None:
+    def add(self, check: str, row: Row, key: str | None = None, *, seq: int | None = None, field: str = "",
+            expected: str = "", actual: str = "", **params: object) -> None:
+        key = key or check
         self.out.append(Finding(
             check=check, severity=SEVERITY[check], source=self.doc.source, page=row.page, unit=row.unit,
-            project=row.name if row.kind == "project" else "", seq=seq, message=message,
-            project_id=row.project_id, field=field, expected=expected, actual=actual))
+            project=row.name if row.kind == "project" else "", seq=seq, message=say(key, self.lang, seq=seq, **params),
+            project_id=row.project_id, field=field, expected=expected, actual=actual, rule=key))
 
 
 def _sum(rows: list[Row], field: str) -> Decimal:
@@ -67,10 +69,9 @@ def _compare(c: _Collector, row: Row, parts: list[Row], what: str, tol: Decimal)
         printed = row.amounts[f] or Decimal(0)
         added = _sum(parts, f)
         if abs(printed - added) > tol:
-            c.add("sum_mismatch", row,
-                  f"{AMOUNT_LABELS[f]} of {row.name} is {fmt(row.amounts[f])} but its {what} add up to "
-                  f"{fmt(added)} (difference {printed - added:+,.2f})",
-                  field=f, expected=f"{added:.2f}", actual=f"{printed:.2f}")
+            c.add("sum_mismatch", row, f"sum_mismatch.{what}", field=f, expected=f"{added:.2f}",
+                  actual=f"{printed:.2f}", label=AMOUNT_LABELS[f], name=row.name, printed=fmt(row.amounts[f]),
+                  n=len(parts), added=fmt(added), diff=f"{printed - added:+,.2f}")
 
 
 def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
@@ -85,20 +86,19 @@ def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
         elif row.kind == "project" and current is not None:
             members[current.ordinal].append(row)
     for unit in units:
-        _compare(c, unit, members[unit.ordinal], f"{len(members[unit.ordinal])} projects", tol)
+        _compare(c, unit, members[unit.ordinal], "projects", tol)
     for total in totals:
         parts = units or [r for r in rows if r.kind == "project"]
-        _compare(c, total, parts, f"{len(parts)} {'units' if units else 'projects'}", tol)
+        _compare(c, total, parts, "units" if units else "projects", tol)
     for row in rows:
         sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
         if row.amounts["total"] is None or all(v is None for v in sources):
             continue
         added = sum((v or Decimal(0) for v in sources), Decimal(0))
         if abs(row.amounts["total"] - added) > tol:
-            c.add("sum_mismatch", row,
-                  f"总计 of {row.name} is {fmt(row.amounts['total'])} but 财政拨款+财政专户拨款+其他资金 is "
-                  f"{fmt(added)} (difference {row.amounts['total'] - added:+,.2f})",
-                  field="total", expected=f"{added:.2f}", actual=f"{row.amounts['total']:.2f}")
+            c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
+                  actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
+                  added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
 
 
 def _amount_cells(c: _Collector, doc: Document) -> None:
@@ -107,74 +107,79 @@ def _amount_cells(c: _Collector, doc: Document) -> None:
             if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts[f]):
                 try:  # the parser's own reason: not a number, or more than two decimals
                     parse_amount(row.amount_texts[f])
-                    why = "is not a number"
+                    why = "not_a_number"
                 except AmountError as exc:
-                    why = str(exc).split(":")[0]
-                c.add("amount_unparsed", row, f"{AMOUNT_LABELS[f]} of {row.name} {why}: "
-                      f"{row.amount_texts[f]!r} (not read, not rounded)", field=f, actual=row.amount_texts[f])
+                    why = "decimals" if "decimals" in str(exc) else "not_a_number"
+                c.add("amount_unparsed", row, f"amount_unparsed.{why}", field=f, actual=row.amount_texts[f],
+                      label=AMOUNT_LABELS[f], name=row.name, text=row.amount_texts[f])
 
 
 def _norm(value: str | None) -> str:
     return re.sub(r"\s+", "", value or "")
 
 
-def _indicators(c: _Collector, doc: Document) -> None:
+def pairs(doc: Document) -> list[tuple]:
+    """The (level-1 code, name, level-2 code, name) of every parsed indicator of the document."""
+    return [(i.level1_code, i.level1, i.level2_code, i.level2) for r in doc.projects for i in r.indicators
+            if i.parsed]
+
+
+def _indicators(c: _Collector, doc: Document, judge: Judge) -> None:
     for row in doc.projects:
         if not row.goal:
-            c.add("missing_goal", row, f"{row.name} has no 绩效目标")
+            c.add("missing_goal", row, name=row.name)
         if not row.indicators:
-            c.add("missing_indicators", row, f"{row.name} has no 绩效指标")
+            c.add("missing_indicators", row, name=row.name)
             continue
         seen: dict[tuple, int | None] = {}
         for n, ind in enumerate(row.indicators, start=1):
+            who = {"name": row.name, "indicator": ind.indicator}
             if ind.seq != n:
-                c.add("seq_gap", row, f"indicator {n} of {row.name} is numbered {ind.seq}", seq=ind.seq,
-                      expected=str(n), actual=str(ind.seq))
+                c.add("seq_gap", row, seq=ind.seq, expected=str(n), actual=str(ind.seq), name=row.name, n=n)
             if not ind.parsed:
-                c.add("indicator_unparsed", row, f"indicator {ind.seq} of {row.name} does not follow "
-                      f"'N、code-level1；code-level2；name；实施周期指标值:…；年度指标值:…。': {ind.raw!r}",
-                      seq=ind.seq, actual=ind.raw)
+                c.add("indicator_unparsed", row, seq=ind.seq, actual=ind.raw, name=row.name, raw=ind.raw)
                 continue
             if n < len(row.indicators) and unclosed(ind.raw):
-                c.add("missing_terminator", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name} is not closed "
-                      f"by 。 before indicator {row.indicators[n].seq}; its value is read up to that number: "
-                      f"{ind.annual_value!r}", seq=ind.seq, field="annual_value", actual=ind.annual_value or "")
-            for problem in taxonomy_problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2):
-                c.add("taxonomy_mismatch", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name}: {problem}",
-                      seq=ind.seq, field="level2_code",
-                      actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}")
+                c.add("missing_terminator", row, seq=ind.seq, field="annual_value", actual=ind.annual_value or "",
+                      **who, next=row.indicators[n].seq, value=ind.annual_value)
+            for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2):
+                c.add("taxonomy_mismatch", row, seq=ind.seq, field="level2_code",
+                      actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}", **who, problem=problem)
             for label, value, parsed in (("实施周期指标值", ind.period_value, ind.period),
                                          ("年度指标值", ind.annual_value, ind.annual)):
                 if parsed.kind == "unparsed":
-                    c.add("value_unparsed", row, f"{label} of indicator {ind.seq} ({ind.indicator}) of "
-                          f"{row.name} does not read as a value: {value!r}", seq=ind.seq,
-                          field="period_value" if label == "实施周期指标值" else "annual_value", actual=value or "")
+                    c.add("value_unparsed", row, seq=ind.seq, actual=value or "",
+                          field="period_value" if label == "实施周期指标值" else "annual_value",
+                          **who, label=label, value=value)
             if _norm(ind.period_value) != _norm(ind.annual_value):
-                c.add("period_annual_differ", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name}: "
-                      f"实施周期指标值 {ind.period_value!r} but 年度指标值 {ind.annual_value!r}", seq=ind.seq,
-                      field="annual_value", expected=ind.period_value or "", actual=ind.annual_value or "")
+                c.add("period_annual_differ", row, seq=ind.seq, field="annual_value",
+                      expected=ind.period_value or "", actual=ind.annual_value or "", **who,
+                      period=ind.period_value, annual=ind.annual_value)
             key = (ind.level1_code, ind.level2_code, _norm(ind.indicator))
             if key in seen:
-                c.add("duplicate_indicator", row, f"indicator {ind.seq} ({ind.indicator}) of {row.name} repeats "
-                      f"indicator {seen[key]}", seq=ind.seq, expected=str(seen[key]))
+                c.add("duplicate_indicator", row, seq=ind.seq, expected=str(seen[key]), **who, first=seen[key])
             else:
                 seen[key] = ind.seq
 
 
 def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[Finding]:
-    """Every finding of one document, in table order per check."""
+    """Every finding of one document, in table order per check, in ``settings.lang``.  The indicator
+    framework is detected from the document's indicators (``doc.framework`` is set to it)."""
     settings = settings or ExtractSettings()
-    c = _Collector(doc)
+    c = _Collector(doc, settings.lang)
     tol = Decimal(str(settings.amount_tolerance))
     if not doc.amount_unit and doc.rows:
         first = doc.rows[0]
         c.out.append(Finding("amount_unit_unknown", SEVERITY["amount_unit_unknown"], doc.source, first.page, "", "",
-                             None, "the table prints no amount unit (单位：万元 / 元); amounts are kept as printed "
-                             "and left out of sums across files", field="amount_unit"))
+                             None, say("amount_unit_unknown", settings.lang), field="amount_unit",
+                             rule="amount_unit_unknown"))
     _amount_cells(c, doc)
     _sums(c, doc, tol)
-    _indicators(c, doc)
+    found = pairs(doc)
+    framework = detect(found)
+    doc.framework = framework.id
+    _indicators(c, doc, Judge(framework, found, settings.lang))
     return c.out
 
 
-__all__ = ["SEVERITY", "run_checks"]
+__all__ = ["SEVERITY", "pairs", "run_checks"]

@@ -10,6 +10,7 @@ import click
 
 from . import config
 from .exceptions import OutputError
+from .messages import LANGS
 from .settings import ENGINES, ExtractSettings
 
 
@@ -38,10 +39,12 @@ def main() -> None:
               help="Seconds one file may take; a file past it is reported as failed (0: no limit).")
 @click.option("--max-memory-mb", type=click.IntRange(min=0), default=ExtractSettings.max_memory_mb,
               show_default=True, help="Memory one worker may use; a file that needs more fails alone (0: no limit).")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+              help="Language of finding messages and review points.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            timeout: float, max_memory_mb: int, progress: bool | None, verbose: int) -> None:
+            timeout: float, max_memory_mb: int, lang: str, progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written),
@@ -51,7 +54,8 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     from .pool import start  # light: the workers fork before pandas and camelot load
 
     _setup_logging(verbose)
-    settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb)
+    settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
+                               lang=lang)
     try:
         config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:
@@ -64,7 +68,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
                               progress=sys.stderr.isatty() if progress is None else progress)
     from .batch import gather  # loads pandas and the writers while the workers read
 
-    result = gather(readers, failures)
+    result = gather(readers, failures, lang)
     for failure in result.failures:
         click.echo(failure.reason, err=True)
     for skipped in result.skipped:

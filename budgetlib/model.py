@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -56,6 +57,7 @@ class Finding:
     field: str = ""
     expected: str = ""
     actual: str = ""
+    rule: str = dataclasses.field(default="", compare=False)  # message key (``sum_mismatch.units``), read by code
 
 
 @dataclass
@@ -71,6 +73,7 @@ class Document:
     rows: list[Row]
     findings: list[Finding] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    framework: str = ""  # id of the indicator framework its indicators follow (taxonomy.frameworks)
 
     @property
     def projects(self) -> list[Row]:

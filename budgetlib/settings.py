@@ -6,6 +6,7 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 from .exceptions import SettingsError
+from .messages import LANGS
 
 ENGINES = ("vector", "combined", "raster")
 
@@ -30,6 +31,7 @@ class ExtractSettings:
         as failed (0: no limit).
     max_memory_mb: address space one worker may use (a file that needs more fails alone; 0: no limit).
     max_file_mb: larger files are refused before any parser sees them (0: no limit).
+    lang: language of finding and review messages: ``zh`` (default) or ``en``.
     """
 
     engine: str = "vector"
@@ -42,10 +44,13 @@ class ExtractSettings:
     timeout: float = 300.0
     max_memory_mb: int = 6144
     max_file_mb: float = 200.0
+    lang: str = "zh"
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.lang not in LANGS:
+            raise SettingsError(f"lang must be one of {', '.join(LANGS)}, got {self.lang!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be a whole number >= 0 (0 = one per core), got {self.workers!r}")
         for name in ("line_tol", "joint_tol", "row_gap", "word_margin", "amount_tolerance", "timeout",

@@ -19,7 +19,7 @@ INDICATOR_COLUMNS = [
 ]
 FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
                    "field", "expected", "actual"]
-SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_unit", "pages", "units",
+SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_unit", "framework", "pages", "units",
                   "projects", "indicators", "findings"]
 LOG_COLUMNS = ["source", "message"]
 
@@ -75,19 +75,22 @@ def log_frame(docs: list[Document]) -> pd.DataFrame:
     return _frame([{"source": d.source, "message": m} for d in docs for m in d.log], LOG_COLUMNS).astype("string")
 
 
-NON_TEXT = ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings", "number",
-            "period_number", "parsed", *AMOUNT_FIELDS)
+_INTS = ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings", "measurable",
+         "points", "rule")
+_FLOATS = ("number", "period_number", "measurable_share")
+_BOOLS = ("parsed", "has_output", "has_benefit", "has_satisfaction", "has_cost")
+NON_TEXT = (*_INTS, *_FLOATS, *_BOOLS, *AMOUNT_FIELDS)
 
 
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
-        if col in ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings"):
+        if col in _INTS:
             df[col] = pd.to_numeric(df[col]).astype("Int64")
         elif col in AMOUNT_FIELDS:
             df[col] = df[col].astype(AMOUNT_DTYPE)
-        elif col in ("number", "period_number"):
+        elif col in _FLOATS:
             df[col] = pd.to_numeric(df[col]).astype("float64")
-        elif col == "parsed":
+        elif col in _BOOLS:
             df[col] = df[col].map(lambda v: v if isinstance(v, bool) or v is None else str(v) == "True",
                                   na_action="ignore").astype("boolean")
         else:

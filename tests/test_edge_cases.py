@@ -71,7 +71,8 @@ def test_three_decimals_are_flagged_not_rounded(docs):
     row = next(r for r in docs["defects.pdf"].rows if r.amount_texts["total"] == "8,862.095")
     assert row.amounts["total"] is None
     finding = next(f for f in docs["defects.pdf"].findings if f.actual == "8,862.095")
-    assert finding.check == "amount_unparsed" and "more than two decimals" in finding.message
+    assert finding.check == "amount_unparsed" and finding.rule == "amount_unparsed.decimals"
+    assert "超过两位小数" in finding.message and "8,862.095" in finding.message
 
 
 def test_no_unit_line_and_blank_department_are_not_guessed(docs):

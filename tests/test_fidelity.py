@@ -13,7 +13,7 @@ import pytest
 from conftest import FIXTURES
 from truth import differences
 
-from budgetlib import read_pdf
+from budgetlib import ExtractSettings, read_pdf
 
 HERE = FIXTURES / "fidelity"
 MANIFEST = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
@@ -63,7 +63,9 @@ def test_a_reading_no_checksum_confirms_is_an_extraction_doubt(tmp_path):
     doc = read_pdf(DOUBT)
     doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
     assert doubts and {f.severity for f in doubts} == {"error"}
-    assert all("readings tried" in f.message and "text-" in f.message for f in doubts)
+    assert all(f.rule == "extraction_doubt.cut" and "已试读法" in f.message and "text-" in f.message for f in doubts)
+    english = read_pdf(DOUBT, ExtractSettings(lang="en"))
+    assert all("readings tried" in f.message for f in english.findings if f.check == "extraction_doubt")
     assert not [f for f in doc.findings if f.check == "sum_mismatch" and f.page in {d.page for d in doubts}]
     out = tmp_path / "out"
     run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(DOUBT), "--out", str(out)],
@@ -95,4 +97,4 @@ def test_a_free_text_line_in_the_wrong_row_is_doubted_by_geometry():
     doc = read_pdf(HERE / "doubt_goal_line_calc.pdf")
     doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
     assert [d.page for d in doubts] == [1]
-    assert "fits the cells' alignment far better" in doubts[0].message
+    assert doubts[0].rule == "extraction_doubt.geometry" and "单元格对齐方式" in doubts[0].message

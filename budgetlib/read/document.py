@@ -12,6 +12,7 @@ from pathlib import Path
 from ..checks import run_checks
 from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
 from ..layouts import Layout, detect_layout, header_fields
+from ..messages import say
 from ..model import Document, Finding, Row
 from ..settings import ExtractSettings
 from . import verify
@@ -242,7 +243,7 @@ def _shared(f: Finding, close: list[tuple], independent: list[tuple]) -> bool:
 
 
 def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[int, str],
-            source: str) -> list[Finding]:
+            source: str, lang: str) -> list[Finding]:
     """``extraction_doubt`` for each page whose chosen reading has violations a wrong cut could make and
     that not every other reading of the page shares; the page's sums are then not reported as the
     table's."""
@@ -250,10 +251,9 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
     for page, scores in sorted(tried.items()):
         if "geometry" in scores:
             other = scores["geometry"]
-            out.append(_doubt(source, page, choice[page],
-                              f"its sums and numbers hold, but {other} fits the cells' alignment far better than "
-                              f"the cut chosen ({choice[page]}) and puts text in other rows; readings tried: "
-                              f"{choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}"))
+            tried_ = f"{choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}"
+            out.append(_doubt(source, page, choice[page], "extraction_doubt.geometry", lang, other=other,
+                              tried=tried_))
             continue
         mine = [f for f in findings if f.page == page and verify.doubtful(f)]
         mine += [Finding("grammar", "error", source, p, "", "", None, why)
@@ -269,17 +269,15 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
         if not doubtful:
             continue
         names = sorted({r.name for r in chosen[0] if r.page == page})
-        what = "; ".join(f"{f.check} {f.message[:80]}" for f in doubtful[:3])
-        out.append(_doubt(source, page, choice[page],
-                          f"{len(doubtful)} violation(s) no other reading confirms ({what}); readings tried: "
-                          f"{', '.join(f'{n} {v[3]:g}' for n, v in scores.items())}; chosen {choice[page]}; "
-                          f"rows {', '.join(names[:8])}"))
+        out.append(_doubt(source, page, choice[page], "extraction_doubt.cut", lang, n=len(doubtful),
+                          what="; ".join(f"{f.check} {f.message[:80]}" for f in doubtful[:3]),
+                          tried=", ".join(f"{n} {v[3]:g}" for n, v in scores.items()), rows=", ".join(names[:8])))
     return out
 
 
-def _doubt(source: str, page: int, chosen: str, why: str) -> Finding:
+def _doubt(source: str, page: int, chosen: str, key: str, lang: str, **params: object) -> Finding:
     return Finding("extraction_doubt", "error", source, page, "", "", None,
-                   f"page {page} may be cut into rows wrongly: {why}", field="rows", actual=chosen)
+                   say(key, lang, page=page, chosen=chosen, **params), field="rows", actual=chosen, rule=key)
 
 
 def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
@@ -306,7 +304,8 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
     doc = Document(source=source, sha256=pdf.sha256, department=department, amount_unit=amount_unit,
                    layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes)
     doc.findings = run_checks(doc, settings)
-    doubts = _doubts(rows, doc.findings, tried, choice, source)
+    notes.append(f"indicator framework {doc.framework} (detected from the indicators' types and codes)")
+    doubts = _doubts(rows, doc.findings, tried, choice, source, settings.lang)
     if doubts:  # a sum on a doubted page is not reported as the table's own defect
         doubted = {d.page for d in doubts}
         doc.findings = doubts + [f for f in doc.findings if not (f.check == "sum_mismatch" and f.page in doubted)]

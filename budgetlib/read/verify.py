@@ -62,7 +62,7 @@ def needs_independent(f: Finding) -> bool:
     item or numbering (the text readings share their columns), or a unit's or 合计's sum (a stray line that
     turns a unit into a project in one text reading does so in all of them).  A row's own 总计 against its
     sources depends on its line of amounts alone, which every reading shares."""
-    return f.check in STRUCTURAL or (f.check == "sum_mismatch" and "add up to" in f.message)
+    return f.check in STRUCTURAL or f.rule in ("sum_mismatch.units", "sum_mismatch.projects")
 
 
 def doubtful(f: Finding) -> bool:

@@ -1,0 +1,133 @@
+"""The reviewer's tables: ``review_indicators`` (every target value classified, with its reason and family)
+and ``review_projects`` (per project: measurable share, whether it has 产出, 效益 and 满意度 indicators,
+satisfaction targets set low, and the review points in plain Chinese — or English with ``lang="en"``).
+Thresholds are data (``resources/review/checklist.toml``)."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+
+import pandas as pd
+
+from ..config import RESOURCES_DIR
+from ..messages import say
+from ..taxonomy import norm
+from ..values import parse_value
+from .families import ACTIVITY, UNMAPPED, family
+from .targets import classify
+
+REVIEW_INDICATOR_COLUMNS = ["project_id", "unit", "project", "seq", "indicator", "annual_value", "class", "reason",
+                            "source", "department", "level1", "level2", "family", "rule"]
+REVIEW_PROJECT_COLUMNS = ["project_id", "source", "department", "unit", "project", "total", "amount_unit",
+                          "indicators", "measurable", "measurable_share", "has_output", "has_benefit",
+                          "has_satisfaction", "has_cost", "low_satisfaction", "review_points", "points"]
+OUTPUT_TYPES = {"产出", "成本"}  # 产出 (数量/质量/时效/成本); 成本 is its own level 1 in 财预〔2021〕101号
+
+
+@functools.cache
+def thresholds() -> dict[str, float]:
+    with open(RESOURCES_DIR / "review" / "checklist.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def review_indicators(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """One row per indicator: its 年度指标值 classified (measurable, graded, vague, unreadable, unclassified),
+    the reason, and the family of its name."""
+    ind = indicators
+    classified = [classify(v if isinstance(v, str) else "", lang) for v in ind["annual_value"]]
+    out = pd.DataFrame({
+        "project_id": ind["project_id"], "unit": ind["unit"], "project": ind["project"], "seq": ind["seq"],
+        "indicator": ind["indicator"].fillna(ind["raw"]), "annual_value": ind["annual_value"],
+        "class": [c.cls for c in classified], "reason": [c.reason for c in classified],
+        "source": ind["source"], "department": ind["department"], "level1": ind["level1"],
+        "level2": ind["level2"], "family": ind["indicator"].map(family, na_action="ignore").fillna(UNMAPPED),
+        "rule": [c.rule for c in classified],
+    }, columns=REVIEW_INDICATOR_COLUMNS).reset_index(drop=True)
+    out["point"] = [c.point for c in classified]  # internal: which review point the value raises
+    return out
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _low_satisfaction(rows: pd.DataFrame, floor: float) -> list[tuple[str, str]]:
+    out = []
+    for _, r in rows.iterrows():
+        is_sat = r["family"] == "满意度" or norm(_text(r["level1"])) == "满意度"
+        value = parse_value(_text(r["annual_value"]))
+        if is_sat and value.kind == "percent" and value.number is not None and value.number < floor \
+                and value.comparator not in ("≤", "<"):
+            out.append((r["indicator"], r["annual_value"]))
+    return out
+
+
+def _points(goal: str, rows: pd.DataFrame, types: set[str], low: list, lang: str, limits: dict) -> list[str]:
+    points = []
+    if not goal:
+        points.append(say("review.no_goal", lang))
+    if rows.empty:
+        return [*points, say("review.no_indicators", lang)]
+    if not types & OUTPUT_TYPES:
+        points.append(say("review.no_output", lang))
+    if "效益" not in types:
+        points.append(say("review.no_benefit", lang))
+    if "满意度" not in types:
+        points.append(say("review.no_satisfaction", lang))
+    if len(rows) < limits["min_indicators"]:
+        points.append(say("review.few_indicators", lang, n=len(rows), min=limits["min_indicators"]))
+    measurable = int((rows["class"] == "measurable").sum())
+    if measurable / len(rows) < limits["min_measurable_share"]:
+        points.append(say("review.low_share", lang, share=measurable / len(rows), measurable=measurable,
+                          total=len(rows)))
+    for _, r in rows.iterrows():
+        if r["point"]:
+            points.append(say(f"review.{r['point']}", lang, indicator=_text(r["indicator"]),
+                              value=_text(r["annual_value"])))
+    points += [say("review.low_satisfaction", lang, floor=limits["satisfaction_floor"], indicator=i, value=v)
+               for i, v in low]
+    points += [say("review.activity", lang, indicator=i) for i in rows.loc[rows["family"] == ACTIVITY, "indicator"]]
+    return points
+
+
+def review_projects(projects: pd.DataFrame, reviewed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """One row per project from ``projects`` and its ``review_indicators`` rows: the reviewer's checklist."""
+    limits = thresholds()
+    by_project = {pid: g for pid, g in reviewed.groupby("project_id", sort=False)}
+    empty = reviewed.iloc[0:0]
+    records = []
+    for _, p in projects.iterrows():
+        rows = by_project.get(p["project_id"], empty)
+        level1 = {norm(v) for v in rows["level1"].dropna()}
+        level2 = {norm(v) for v in rows["level2"].dropna()}
+        types = level1 | ({"成本"} if "成本" in level2 else set())
+        low = _low_satisfaction(rows, limits["satisfaction_floor"])
+        goal = p["goal"] if isinstance(p["goal"], str) else ""
+        points = _points(goal, rows, types, low, lang, limits)
+        measurable = int((rows["class"] == "measurable").sum())
+        records.append({
+            "project_id": p["project_id"], "source": p["source"], "department": p["department"], "unit": p["unit"],
+            "project": p["project"], "total": p["total"], "amount_unit": p["amount_unit"], "indicators": len(rows),
+            "measurable": measurable, "measurable_share": round(measurable / len(rows), 4) if len(rows) else None,
+            "has_output": bool(types & OUTPUT_TYPES), "has_benefit": "效益" in types,
+            "has_satisfaction": "满意度" in types, "has_cost": "成本" in types,
+            "low_satisfaction": "；".join(f"{i}{v}" for i, v in low), "review_points": "；".join(points),
+            "points": len(points),
+        })
+    out = pd.DataFrame.from_records(records, columns=REVIEW_PROJECT_COLUMNS)
+    out["total"] = projects["total"].reset_index(drop=True) if len(out) else out["total"]
+    return out.astype({"indicators": "Int64", "measurable": "Int64", "points": "Int64",
+                       "measurable_share": "float64", "has_output": "boolean", "has_benefit": "boolean",
+                       "has_satisfaction": "boolean", "has_cost": "boolean"})
+
+
+def review(projects: pd.DataFrame, indicators: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
+    """Both review tables, as ``budgetlib extract`` writes them."""
+    reviewed = review_indicators(indicators, lang)
+    return {"review_indicators": reviewed.drop(columns="point"),
+            "review_projects": review_projects(projects, reviewed, lang)}
+
+
+__all__ = ["REVIEW_INDICATOR_COLUMNS", "REVIEW_PROJECT_COLUMNS", "review", "review_indicators", "review_projects",
+           "thresholds"]
