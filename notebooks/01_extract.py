@@ -2,7 +2,7 @@
 # # 1 抽取：项目支出绩效目标表
 #
 # 读取 `input_dir` 中的每个 PDF，定位含「项目支出绩效目标表」的页面，用 camelot 读出表格，写入 `processed_dir`
-# （projects / units / indicators / findings，CSV 与 Parquet）。下表列出每个文件读到了什么、哪些被跳过以及原因，
+# （projects / units / indicators / findings 与审核表 review_indicators / review_projects，CSV 与 Parquet）。下表列出每个文件读到了什么、哪些被跳过以及原因，
 # 以及逐页的解析记录，便于把任何一行追溯到它所在的页。
 
 # %% tags=["parameters"]
@@ -10,6 +10,7 @@ input_dir = None  # folder of PDFs (None: budgetlib.config.RAW_DIR)
 processed_dir = None  # where the tables go (None: budgetlib.config.PROCESSED_DIR)
 engine = "vector"  # camelot lattice engine: vector | combined | raster
 workers = 0  # processes (0: one per core)
+lang = "zh"  # language of finding messages and review points: zh or en
 
 # %%
 import budgetlib
@@ -17,7 +18,7 @@ from budgetlib import notebook as nb
 
 nb.setup()
 where = nb.paths(input_dir, processed_dir)
-result = budgetlib.extract([where.raw], budgetlib.ExtractSettings(engine=engine, workers=workers))
+result = budgetlib.extract([where.raw], budgetlib.ExtractSettings(engine=engine, workers=workers, lang=lang))
 if not result.documents:
     raise budgetlib.TableNotFoundError(where.raw, "; ".join(f.reason for f in result.failures) or "no PDF in it")
 written = result.write(where.processed)
