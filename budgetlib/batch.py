@@ -87,14 +87,15 @@ class Extraction:
         from .tables import SOURCE_COLUMNS
 
         rows = [{"source": d.source, "status": "doubt" if _doubted(d) else "ok", "reason": _doubted(d),
-                 "sha256": d.sha256, "department": d.department,
+                 "sha256": d.sha256, "department": "；".join(d.departments), "year": d.year,
+                 "year_from": d.year_from,
                  "amount_unit": d.amount_unit, "framework": d.framework, "pages": ",".join(map(str, d.pages)),
                  "units": sum(r.kind == "unit" for r in d.rows), "projects": len(d.projects),
                  "indicators": sum(len(r.indicators) for r in d.projects), "findings": len(d.findings)}
                 for d in self.documents]
         rows += [{"source": f.source, "status": "error", "reason": f.reason} for f in self.failures]
         rows += [{"source": f.source, "status": "skipped", "reason": f.reason} for f in self.skipped]
-        counts = {c: "Int64" for c in ("units", "projects", "indicators", "findings")}
+        counts = {c: "Int64" for c in ("year", "units", "projects", "indicators", "findings")}
         return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS).astype(counts)
 
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet"),
@@ -135,8 +136,9 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
 
 
 def gather(readers: Readers | None, failures: list[Failure], lang: str = "zh") -> Extraction:
-    """The outcome of ``pool.start``: documents (one per content: the same file twice is skipped) and
-    failures.  The table writers load while the workers read."""
+    """The outcome of ``pool.start``: documents and failures.  A table given twice is read once: the same
+    bytes, or other bytes with the same department, year and rows (a re-export, a copy with another cover
+    page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read."""
     _writers()
     result = Extraction(failures=list(failures), lang=lang)
     seen: dict[str, str] = {}
@@ -146,10 +148,29 @@ def gather(readers: Readers | None, failures: list[Failure], lang: str = "zh") -
         elif item.sha256 in seen:
             result.skipped.append(Failure(item.source, item.source,
                                           f"{item.source}: same content as {seen[item.sha256]}: skipped"))
+        elif (key := table_key(item)) in seen:
+            result.skipped.append(Failure(item.source, item.source,
+                                          f"{item.source}: same table as {seen[key]} (department, year and "
+                                          "every row the same): skipped"))
         else:
-            seen[item.sha256] = item.source
+            seen[item.sha256] = seen[key] = item.source
             result.documents.append(item)
     return result
 
 
-__all__ = ["REVIEW_TABLES", "TABLES", "Extraction", "Failure", "extract", "find_pdfs", "gather"]
+def table_key(doc: Document) -> str:
+    """What makes two documents the same table whatever their bytes: departments, year and every row's
+    kind, name, unit, amounts, goal and indicators (white space aside)."""
+    import hashlib
+    import json
+
+    def flat(text: str) -> str:
+        return "".join(text.split())
+
+    rows = [[r.kind, flat(r.name), flat(r.unit), [str(v) for v in r.amounts.values()], flat(r.goal),
+             flat(r.indicators_text)] for r in doc.rows]
+    payload = json.dumps([doc.departments, doc.year, rows], ensure_ascii=False)
+    return "table:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+__all__ = ["REVIEW_TABLES", "TABLES", "Extraction", "Failure", "extract", "find_pdfs", "gather", "table_key"]

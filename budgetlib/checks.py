@@ -74,8 +74,32 @@ def _compare(c: _Collector, row: Row, parts: list[Row], what: str, tol: Decimal)
                   n=len(parts), added=fmt(added), diff=f"{printed - added:+,.2f}")
 
 
+def _tables(rows: list[Row]) -> list[list[Row]]:
+    """The rows cut into tables: each 合计 row begins one (a compilation holds several departments')."""
+    out: list[list[Row]] = [[]]
+    for row in rows:
+        if row.kind == "total" and any(r.kind == "total" for r in out[-1]):
+            out.append([])
+        out[-1].append(row)
+    return out
+
+
 def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
     rows = doc.rows
+    for table in _tables(rows):
+        _table_sums(c, table, tol)
+    for row in rows:  # each row's 总计 against its sources
+        sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
+        if row.amounts["total"] is None or all(v is None for v in sources):
+            continue
+        added = sum((v or Decimal(0) for v in sources), Decimal(0))
+        if abs(row.amounts["total"] - added) > tol:
+            c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
+                  actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
+                  added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
+
+
+def _table_sums(c: _Collector, rows: list[Row], tol: Decimal) -> None:
     totals = [r for r in rows if r.kind == "total"]
     units = [r for r in rows if r.kind == "unit"]
     members: dict[int, list[Row]] = {u.ordinal: [] for u in units}  # a unit's projects follow it
@@ -90,15 +114,6 @@ def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
     for total in totals:
         parts = units or [r for r in rows if r.kind == "project"]
         _compare(c, total, parts, "units" if units else "projects", tol)
-    for row in rows:
-        sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
-        if row.amounts["total"] is None or all(v is None for v in sources):
-            continue
-        added = sum((v or Decimal(0) for v in sources), Decimal(0))
-        if abs(row.amounts["total"] - added) > tol:
-            c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
-                  actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
-                  added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
 
 
 def _amount_cells(c: _Collector, doc: Document) -> None:

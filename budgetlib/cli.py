@@ -41,10 +41,13 @@ def main() -> None:
               show_default=True, help="Memory one worker may use; a file that needs more fails alone (0: no limit).")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
               help="Language of finding messages and review points.")
+@click.option("--year", type=click.IntRange(1990, 2100), default=None,
+              help="Budget year of files that print none and whose path holds none.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            timeout: float, max_memory_mb: int, lang: str, progress: bool | None, verbose: int) -> None:
+            timeout: float, max_memory_mb: int, lang: str, year: int | None, progress: bool | None,
+            verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written),
@@ -55,7 +58,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
 
     _setup_logging(verbose)
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
-                               lang=lang)
+                               lang=lang, year=year)
     try:
         config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:

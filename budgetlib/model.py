@@ -39,6 +39,7 @@ class Row:
     indicators: list[Indicator] = field(default_factory=list)
     ordinal: int = 0  # position among the table's rows, 1-based
     project_id: str = ""
+    department: str = ""  # of the table the row belongs to (a compilation holds several departments' tables)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     framework: str = ""  # id of the indicator framework its indicators follow (taxonomy.frameworks)
+    year: int | None = None  # budget year: from the document's text, else its path, else ExtractSettings.year
+    year_from: str = ""  # where the year came from: text, path, setting ("" when unknown)
+
+    @property
+    def departments(self) -> list[str]:
+        """The departments of the document's tables, in order (one for a department's own disclosure)."""
+        return list(dict.fromkeys(r.department for r in self.rows if r.department)) or [self.department]
 
     @property
     def projects(self) -> list[Row]:

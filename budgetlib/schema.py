@@ -12,21 +12,22 @@ from .values import KINDS
 _amount = pa.Column(AMOUNT_DTYPE, nullable=True)  # exact decimals with two places
 _text = pa.Column("string", nullable=True)
 _page = pa.Column("Int64", pa.Check.ge(1))
+_year = pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True)
 
 PROJECTS = pa.DataFrameSchema(
     {"project_id": pa.Column("string", unique=True), "source": pa.Column("string"), "page": _page,
-     "department": _text, "unit": _text, "project": pa.Column("string"), "total": _amount, "fiscal": _amount,
-     "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text},
+     "department": _text, "year": _year, "unit": _text, "project": pa.Column("string"), "total": _amount,
+     "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text},
     strict=True, ordered=True,
 )
 UNITS = pa.DataFrameSchema(
-    {"source": pa.Column("string"), "department": _text, "unit": pa.Column("string"), "total": _amount,
+    {"source": pa.Column("string"), "department": _text, "year": _year, "unit": pa.Column("string"), "total": _amount,
      "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "page": _page},
     strict=True, ordered=True,
 )
 INDICATORS = pa.DataFrameSchema(
     {**{c: _text for c in INDICATOR_COLUMNS},
-     "seq": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+     "seq": pa.Column("Int64", pa.Check.ge(0), nullable=True), "year": _year,
      "level1_code": pa.Column("Int64", nullable=True), "level2_code": pa.Column("Int64", nullable=True),
      "number": pa.Column("float64", nullable=True), "period_number": pa.Column("float64", nullable=True),
      "kind": pa.Column("string", pa.Check.isin(KINDS)), "period_kind": pa.Column("string", pa.Check.isin(KINDS)),

@@ -32,6 +32,7 @@ class ExtractSettings:
     max_memory_mb: address space one worker may use (a file that needs more fails alone; 0: no limit).
     max_file_mb: larger files are refused before any parser sees them (0: no limit).
     lang: language of finding and review messages: ``zh`` (default) or ``en``.
+    year: the budget year of documents that print none and whose path holds none (None: unknown).
     """
 
     engine: str = "vector"
@@ -45,10 +46,13 @@ class ExtractSettings:
     max_memory_mb: int = 6144
     max_file_mb: float = 200.0
     lang: str = "zh"
+    year: int | None = None
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.year is not None and not (isinstance(self.year, int) and 1990 <= self.year <= 2100):
+            raise SettingsError(f"year must be a year such as 2024, got {self.year!r}")
         if self.lang not in LANGS:
             raise SettingsError(f"lang must be one of {', '.join(LANGS)}, got {self.lang!r}")
         if not isinstance(self.workers, int) or self.workers < 0:

@@ -9,18 +9,18 @@ import pandas as pd
 from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS
 from .model import Document
 
-PROJECT_COLUMNS = ["project_id", "source", "page", "department", "unit", "project", *AMOUNT_FIELDS, "amount_unit",
-                   "goal"]
-UNIT_COLUMNS = ["source", "department", "unit", *AMOUNT_FIELDS, "amount_unit", "page"]
+PROJECT_COLUMNS = ["project_id", "source", "page", "department", "year", "unit", "project", *AMOUNT_FIELDS,
+                   "amount_unit", "goal"]
+UNIT_COLUMNS = ["source", "department", "year", "unit", *AMOUNT_FIELDS, "amount_unit", "page"]
 INDICATOR_COLUMNS = [
-    "project_id", "source", "department", "unit", "project", "seq", "level1_code", "level1", "level2_code",
+    "project_id", "source", "department", "year", "unit", "project", "seq", "level1_code", "level1", "level2_code",
     "level2", "indicator", "period_value", "annual_value", "comparator", "number", "measure_unit", "kind",
     "period_comparator", "period_number", "period_measure_unit", "period_kind", "page", "parsed", "raw",
 ]
 FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
                    "field", "expected", "actual"]
-SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "amount_unit", "framework", "pages", "units",
-                  "projects", "indicators", "findings"]
+SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "year", "year_from", "amount_unit", "framework",
+                  "pages", "units", "projects", "indicators", "findings"]
 LOG_COLUMNS = ["source", "message"]
 
 
@@ -30,7 +30,8 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def projects_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
-        {"project_id": r.project_id, "source": d.source, "page": r.page, "department": d.department,
+        {"project_id": r.project_id, "source": d.source, "page": r.page, "department": r.department or d.department,
+         "year": d.year,
          "unit": r.unit, "project": r.name, **{f: r.amounts[f] for f in AMOUNT_FIELDS},
          "amount_unit": d.amount_unit, "goal": r.goal}
         for d in docs for r in d.projects
@@ -40,7 +41,8 @@ def projects_frame(docs: list[Document]) -> pd.DataFrame:
 
 def units_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
-        {"source": d.source, "department": d.department, "unit": r.name if r.kind == "unit" else "合计",
+        {"source": d.source, "department": r.department or d.department, "year": d.year,
+         "unit": r.name if r.kind == "unit" else "合计",
          **{f: r.amounts[f] for f in AMOUNT_FIELDS}, "amount_unit": d.amount_unit, "page": r.page}
         for d in docs for r in d.units
     ]
@@ -54,7 +56,8 @@ def indicators_frame(docs: list[Document]) -> pd.DataFrame:
             for i in r.indicators:
                 a, p = i.annual, i.period
                 records.append({
-                    "project_id": r.project_id, "source": d.source, "department": d.department, "unit": r.unit,
+                    "project_id": r.project_id, "source": d.source, "department": r.department or d.department,
+                    "year": d.year, "unit": r.unit,
                     "project": r.name, "seq": i.seq, "level1_code": i.level1_code, "level1": i.level1,
                     "level2_code": i.level2_code, "level2": i.level2, "indicator": i.indicator,
                     "period_value": i.period_value, "annual_value": i.annual_value,
@@ -75,8 +78,8 @@ def log_frame(docs: list[Document]) -> pd.DataFrame:
     return _frame([{"source": d.source, "message": m} for d in docs for m in d.log], LOG_COLUMNS).astype("string")
 
 
-_INTS = ("page", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings", "measurable",
-         "points", "rule")
+_INTS = ("page", "year", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings",
+         "measurable", "points", "rule")
 _FLOATS = ("number", "period_number", "measurable_share")
 _BOOLS = ("parsed", "has_output", "has_benefit", "has_satisfaction", "has_cost")
 NON_TEXT = (*_INTS, *_FLOATS, *_BOOLS, *AMOUNT_FIELDS)

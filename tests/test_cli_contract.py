@@ -36,7 +36,7 @@ def test_projects_csv_exact(out):
     pages = manifest()["data/raw/jinhua_performance_targets.pdf"]["pages"]
     want = [(r, p) for r, p in zip(truth["rows"], pages) if r["kind"] == "project"]
     got = pd.read_csv(out / "projects.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(got.columns)[:12] == ["project_id", "source", "page", "department", "unit", "project", *AMOUNTS,
+    assert list(got.columns)[:13] == ["project_id", "source", "page", "department", "year", "unit", "project", *AMOUNTS,
                                       "amount_unit", "goal"]
     assert set(got["amount_unit"]) == {"万元"}
     assert got["project_id"].is_unique

@@ -91,6 +91,6 @@ def test_settings_are_validated():
     ("编制单位：某某中心    单位：万元", "某某中心", "万元"),
 ])
 def test_department_line(text, department, unit):
-    from budgetlib.read.document import _department
+    from budgetlib.read.context import department_and_unit
 
-    assert _department([text], [1]) == (department, unit)
+    assert department_and_unit([text], [1]) == (department, unit)

@@ -63,6 +63,7 @@ class PerformanceTargets:
             row.ordinal = i
             if row.kind == "total":
                 row.unit = "合计"
+                unit = None  # a compilation: the next department's table begins
             elif row.kind == "unit":
                 unit = row.name
                 row.unit = unit

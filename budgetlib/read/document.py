@@ -17,32 +17,12 @@ from ..model import Document, Finding, Row
 from ..settings import ExtractSettings
 from . import verify
 from .borderless import borderless_table
+from .context import assign_departments, budget_year, department_and_unit
 from .grid import PageTable, merged_rows, regroup, ruled_tables
 from .pdf import parser_damage, read_text
 from .stitch import stitch
 
 log_ = logging.getLogger("budgetlib.extract")
-
-_SP = r"[ \t\u3000]"  # white space within a line: a blank 部门名称 never takes the next line's text
-_DEPT = re.compile(rf"(?:部门名称|单位名称|预算单位|编制单位){_SP}*[：:]{_SP}*([^\r\n]*?)"
-                   rf"(?:{_SP}{{2,}}|{_SP}*(?:金额)?单位{_SP}*[：:]|{_SP}*(?:金额)?单位{_SP}*(?=万元|元)|\r|\n|$)")
-_AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)"
-                          r"|(?:总计|合计|金额)\s*[（(]\s*(万元|元|千元|亿元)\s*[）)]")
-
-
-def _department(texts: list[str], pages: list[int]) -> tuple[str, str]:
-    """The department named on the table's pages (empty when the 部门名称 line is blank: never the
-    next line's text), and the amount unit printed (单位：万元); empty when none is printed, rather
-    than a guess."""
-    dept, unit = "", ""
-    for p in pages:
-        text = texts[p - 1]
-        if not dept and (m := _DEPT.search(text)):
-            dept = m.group(1).strip()
-        if not unit and (m := _AMOUNT_UNIT.search(text)):
-            unit = m.group(1) or m.group(2)
-    return dept, unit
-
 
 _TITLE_LINE = re.compile(r"^\s*\S{0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
 
@@ -83,10 +63,10 @@ def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *
             path = Path(tmp) / "document.pdf"
             path.write_bytes(pdf)
             try:
-                return _read(path, settings, name)
+                return _read(path, settings, name, name)
             except InputError as exc:  # name the document, not the temporary file
                 raise type(exc)(name, exc.detail) from None
-    return _read(Path(pdf), settings, source or Path(pdf).name)
+    return _read(Path(pdf), settings, source or Path(pdf).name, str(pdf))
 
 
 class _Pages:
@@ -280,7 +260,8 @@ def _doubt(source: str, page: int, chosen: str, key: str, lang: str, **params: o
                    say(key, lang, page=page, chosen=chosen, **params), field="rows", actual=chosen, rule=key)
 
 
-def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
+def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Document:
+    """``where``: the path a budget year may be read from (the file's, or the name of bytes given)."""
     pdf = read_text(path)
     if not any(t.strip() for t in pdf.texts):
         if any(pdf.images):
@@ -291,7 +272,7 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
         raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
     pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)], pdf.texts)
     notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
-    department, amount_unit = _department(pdf.texts, pages)
+    department, amount_unit = department_and_unit(pdf.texts, pages)
     with parser_damage(path):
         readings = _Pages(path, pages, layout, settings)
         choice, rows, log, _, tried = _choose(readings, layout, settings, department, notes)
@@ -301,8 +282,15 @@ def _read(path: Path, settings: ExtractSettings, source: str) -> Document:
     doc_key = pdf.sha256[:10]
     for row in rows:
         row.project_id = f"{doc_key}-{row.ordinal:03d}"
+    departments = assign_departments(rows, pdf.texts, department)
+    if len(departments) > 1:
+        notes.append(f"{len(departments)} departments' tables (a 合计 row and a 部门名称 each): "
+                     f"{'、'.join(departments)}")
+    year, year_from = budget_year(pdf.texts, pages, where, settings.year)
+    notes.append(f"budget year {year or 'unknown'}" + (f" (from the {year_from})" if year_from else ""))
     doc = Document(source=source, sha256=pdf.sha256, department=department, amount_unit=amount_unit,
-                   layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes)
+                   layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes,
+                   year=year, year_from=year_from)
     doc.findings = run_checks(doc, settings)
     notes.append(f"indicator framework {doc.framework} (detected from the indicators' types and codes)")
     doubts = _doubts(rows, doc.findings, tried, choice, source, settings.lang)

@@ -1,0 +1,84 @@
+"""A district, not a document: compilations of several departments, budget years, the same table given
+twice with other bytes."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+
+import pandas as pd
+from conftest import FIXTURES
+from truth import differences
+
+from budgetlib import ExtractSettings, extract, read_pdf
+
+CORPUS = FIXTURES / "corpus"
+
+
+def _gaps(truth: dict) -> int:
+    """sum_mismatch findings the truth's own arithmetic makes (its planted 0.01 gaps)."""
+    rows, n = truth["rows"], 0
+    units = [i for i, r in enumerate(rows) if r["kind"] == "unit"]
+    for k, i in enumerate(units):
+        end = units[k + 1] if k + 1 < len(units) else len(rows)
+        for f in ("total", "fiscal", "special_account", "other"):
+            parts = sum((Decimal(r[f] or 0) for r in rows[i + 1:end]), Decimal(0))
+            n += Decimal(rows[i][f] or 0) != parts
+    for f in ("total", "fiscal", "special_account", "other"):
+        n += Decimal(rows[0][f] or 0) != sum((Decimal(rows[i][f] or 0) for i in units), Decimal(0))
+    return n
+
+
+def test_a_compilation_gives_each_table_its_own_department():
+    truths = json.loads((CORPUS / "compilation_2024.json").read_text(encoding="utf-8"))
+    doc = read_pdf(CORPUS / "compilation_2024.pdf")
+    assert doc.departments == [t["department"] for t in truths]
+    for truth in truths:
+        part = copy.copy(doc)
+        part.rows = [r for r in doc.rows if r.department == truth["department"]]
+        part.department = truth["department"]
+        assert differences(part, truth, truth["pages"]) == []
+    # each 合计 is summed over its own table's units only
+    sums = [f for f in doc.findings if f.check == "sum_mismatch"]
+    assert len(sums) == sum(_gaps(t) for t in truths)
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+    tables = extract([CORPUS / "compilation_2024.pdf"]).tables()
+    by_dept = tables["units"].groupby("department")["unit"].agg(list)
+    assert sorted(by_dept.index) == sorted(t["department"] for t in truths)
+    assert all(units.count("合计") == 1 for units in by_dept)
+
+
+def test_the_budget_year_from_text_then_path_then_setting(tmp_path, sample_pdf):
+    assert (read_pdf(CORPUS / "compilation_2024.pdf").year, read_pdf(CORPUS / "compilation_2024.pdf").year_from
+            ) == (2024, "text")
+    folder = tmp_path / "荔湾区" / "2021"
+    folder.mkdir(parents=True)
+    shutil.copy(sample_pdf, folder / "jinhua.pdf")
+    doc = read_pdf(folder / "jinhua.pdf")
+    assert (doc.year, doc.year_from) == (2021, "path")
+    doc = read_pdf(sample_pdf, ExtractSettings(year=2020))
+    assert (doc.year, doc.year_from) == (2020, "setting")
+    assert read_pdf(sample_pdf).year is None
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(tmp_path / "荔湾区"), "--out", str(out),
+                          "--year", "2019"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    projects = pd.read_csv(out / "projects.csv", encoding="utf-8-sig")
+    assert set(projects["year"]) == {2021}  # the path wins over --year
+    sources = pd.read_csv(out / "sources.csv", encoding="utf-8-sig")
+    assert sources.loc[0, "year_from"] == "path"
+
+
+def test_the_same_table_with_other_bytes_is_read_once():
+    a, b = CORPUS / "minzheng_2023.pdf", CORPUS / "minzheng_2023_reexport.pdf"
+    assert a.read_bytes() != b.read_bytes()
+    result = extract([a, b])
+    assert [d.source for d in result.documents] == [a.name]
+    assert [s.reason for s in result.skipped] == [f"{b.name}: same table as {a.name} (department, year and every "
+                                                  "row the same): skipped"]
+    sources = result.sources()
+    assert sources.set_index("source").loc[b.name, "status"] == "skipped"
