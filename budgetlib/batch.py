@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .config import check_output_dir
 from .model import Document
-from .pool import Failure, Readers, find_pdfs, quiet_gc, start
+from .pool import Batch, Failure, find_pdfs, quiet_gc, start
 from .settings import ExtractSettings
 
 if TYPE_CHECKING:
@@ -124,18 +124,20 @@ def _doubted(doc: Document) -> str:
 
 
 def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings | None = None, *,
-            progress: bool = False) -> Extraction:
+            progress: bool = False, scheduler: str | None = None) -> Extraction:
     """Read every PDF in ``paths`` (files, or folders walked for ``*.pdf`` in any case).
 
     Each file is read in a worker process under ``settings.timeout`` and ``settings.max_memory_mb``; a
     file that fails (unreadable, stuck, crashed) is listed in ``failures`` and the batch goes on.
+    Documents read before (same bytes, library and settings) come from the cache unless
+    ``settings.cache`` is False; ``scheduler``: the address of a Dask scheduler to read on instead.
     """
     settings = settings or ExtractSettings()
-    readers, failures = start(paths, settings, progress)
+    readers, failures = start(paths, settings, progress, scheduler)
     return gather(readers, failures, settings.lang)
 
 
-def gather(readers: Readers | None, failures: list[Failure], lang: str = "zh") -> Extraction:
+def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh") -> Extraction:
     """The outcome of ``pool.start``: documents and failures.  A table given twice is read once: the same
     bytes, or other bytes with the same department, year and rows (a re-export, a copy with another cover
     page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read."""

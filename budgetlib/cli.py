@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import config
-from .exceptions import OutputError
+from .exceptions import BudgetlibError, OutputError
 from .messages import LANGS
 from .settings import ENGINES, ExtractSettings
 
@@ -43,11 +43,15 @@ def main() -> None:
               help="Language of finding messages and review points.")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None,
               help="Budget year of files that print none and whose path holds none.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Reuse documents read before (same bytes, library and settings; under .cache/extract).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Read on a Dask cluster (tcp://host:8786) instead of local processes.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            timeout: float, max_memory_mb: int, lang: str, year: int | None, progress: bool | None,
-            verbose: int) -> None:
+            timeout: float, max_memory_mb: int, lang: str, year: int | None, cache: bool, scheduler: str | None,
+            progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written),
@@ -58,7 +62,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
 
     _setup_logging(verbose)
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
-                               lang=lang, year=year)
+                               lang=lang, year=year, cache=cache)
     try:
         config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:
@@ -67,8 +71,12 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     missing = [p for p in pdfs if not p.exists()]
     for p in missing:
         click.echo(f"{p}: no such file or folder", err=True)
-    readers, failures = start([p for p in pdfs if p.exists()], settings,
-                              progress=sys.stderr.isatty() if progress is None else progress)
+    try:
+        readers, failures = start([p for p in pdfs if p.exists()], settings,
+                                  progress=sys.stderr.isatty() if progress is None else progress, scheduler=scheduler)
+    except BudgetlibError as exc:
+        click.echo(f"budgetlib extract: {exc}", err=True)
+        sys.exit(1)
     from .batch import gather  # loads pandas and the writers while the workers read
 
     result = gather(readers, failures, lang)
@@ -80,7 +88,8 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         result.write(out_dir, formats, inputs=pdfs)
         n_proj = sum(len(d.projects) for d in result.documents)
         n_find = sum(len(d.findings) for d in result.documents)
-        click.echo(f"{len(result.documents)} file(s): {n_proj} projects, "
+        cached = f" ({readers.cached} of them from the cache)" if readers.cached else ""
+        click.echo(f"{len(result.documents)} file(s){cached}: {n_proj} projects, "
                    f"{sum(len(r.indicators) for d in result.documents for r in d.projects)} indicators, "
                    f"{n_find} findings → {out_dir}", err=True)
     doubted = [(d.source, sorted({f.page for f in d.findings if f.check == "extraction_doubt"}))

@@ -59,9 +59,10 @@ def read_pdf(*args: object, **kwargs: object) -> Document:
     return read(*args, **kwargs)
 
 
-def _read_one(path: str, settings: ExtractSettings, source: str) -> Document | Failure:
+def _read_one(path: str, settings: ExtractSettings, source: str, data: bytes | None = None) -> Document | Failure:
+    """One file read, or one line on why not; ``data``: its bytes (a Dask worker may not see the path)."""
     try:
-        return read_pdf(path, settings, source=source)
+        return read_pdf(data if data is not None else path, settings, source=source, where=path)
     except InputError as exc:
         return Failure(source, path, str(exc))
     except BudgetlibError as exc:
@@ -131,6 +132,93 @@ class Readers:
         self.bar.close()
 
 
+class DaskReaders:
+    """The same work on a Dask distributed cluster (``dask scheduler`` / ``dask worker``, or a
+    ``LocalCluster``): each file's bytes are sent to a worker, which reads them with the same function.
+    A file past ``timeout`` is reported as failed (the task is cancelled); memory limits are the workers'
+    own (``dask worker --memory-limit``).  The workers need budgetlib installed."""
+
+    def __init__(self, jobs: list[tuple[str, str]], settings: ExtractSettings, address: str,
+                 progress: bool = False) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise BudgetlibError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
+        self.jobs, self.settings = jobs, settings
+        self.bar = tqdm(total=len(jobs), desc="budgetlib extract (dask)", unit="pdf", disable=not progress,
+                        leave=False)
+        try:
+            self.client = Client(address, timeout=30)
+        except OSError as exc:
+            raise BudgetlibError(f"no Dask scheduler at {address}: {exc}") from None
+        self.futures = [self.client.submit(_read_one, path, settings, source, Path(path).read_bytes(), pure=False)
+                        for path, source in jobs]
+
+    def __iter__(self) -> Iterator[Document | Failure]:
+        try:
+            for future, (path, source) in zip(self.futures, self.jobs):
+                try:
+                    yield future.result(timeout=self.settings.timeout or None)
+                except TimeoutError:
+                    future.cancel()
+                    yield Failure(source, path, f"{path}: took longer than {self.settings.timeout:g} s (timeout); "
+                                                "stopped, not read")
+                except Exception as exc:  # the worker died or the cluster failed for this file
+                    yield Failure(source, path, f"{path}: could not be read on the cluster "
+                                                f"({type(exc).__name__}: {exc})")
+                self.bar.update()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.client.close()
+        self.bar.close()
+
+
+class Batch:
+    """The outcomes of every job in order: from the cache (``budgetlib.cache``) where the same bytes were
+    read before with the same library and settings, else from the readers (local processes, or Dask with
+    ``scheduler``), whose documents go into the cache."""
+
+    def __init__(self, jobs: list[tuple[str, str]], settings: ExtractSettings, progress: bool = False,
+                 scheduler: str | None = None) -> None:
+        from . import cache
+
+        self.jobs, self.settings = jobs, settings
+        self.keys: list[str | None] = []
+        self.hits: dict[int, Document] = {}
+        for i, (path, source) in enumerate(jobs):
+            k = cache.key(cache.file_digest(path), path, settings) if settings.cache and Path(path).is_file() else None
+            self.keys.append(k)
+            if k and (doc := cache.get(k, source)) is not None:
+                self.hits[i] = doc
+        misses = [job for i, job in enumerate(jobs) if i not in self.hits]
+        self.readers: Readers | DaskReaders | None = None
+        if misses:
+            self.readers = (DaskReaders(misses, settings, scheduler, progress) if scheduler
+                            else Readers(misses, settings, progress))
+
+    @property
+    def cached(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self) -> Iterator[Document | Failure]:
+        from . import cache
+
+        fresh = iter(self.readers or ())
+        for i in range(len(self.jobs)):
+            if i in self.hits:
+                yield self.hits[i]
+                continue
+            item = next(fresh)
+            if self.keys[i] and not isinstance(item, Failure):
+                try:
+                    cache.put(self.keys[i], item)
+                except OSError as exc:  # a read-only cache folder must not fail the batch
+                    log.warning("cache: could not store %s: %s", item.source, exc)
+            yield item
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """fork where there is one (workers start with budgetlib already imported), else spawn."""
     methods = multiprocessing.get_all_start_methods()
@@ -180,12 +268,13 @@ def sized(jobs: list[tuple[str, str]], settings: ExtractSettings) -> tuple[list[
     return readable, too_big
 
 
-def start(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings,
-          progress: bool = False) -> tuple[Readers | None, list[Failure]]:
-    """Find the PDFs in ``paths`` and set workers reading them; the failures known before reading."""
+def start(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings, progress: bool = False,
+          scheduler: str | None = None) -> tuple[Batch, list[Failure]]:
+    """Find the PDFs in ``paths`` and set workers reading those not in the cache (on the Dask cluster at
+    ``scheduler`` if given); the failures known before reading."""
     jobs, problems = find_pdfs(paths)
     readable, too_big = sized(jobs, settings)
-    return (Readers(readable, settings, progress) if readable else None), problems + too_big
+    return Batch(readable, settings, progress, scheduler), problems + too_big
 
 
-__all__ = ["Failure", "Readers", "find_pdfs", "quiet_gc", "read_pdf", "sized", "start"]
+__all__ = ["Batch", "DaskReaders", "Failure", "Readers", "find_pdfs", "quiet_gc", "read_pdf", "sized", "start"]

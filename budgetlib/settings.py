@@ -33,6 +33,7 @@ class ExtractSettings:
     max_file_mb: larger files are refused before any parser sees them (0: no limit).
     lang: language of finding and review messages: ``zh`` (default) or ``en``.
     year: the budget year of documents that print none and whose path holds none (None: unknown).
+    cache: reuse documents read before (``budgetlib.cache``: same bytes, library and settings).
     """
 
     engine: str = "vector"
@@ -47,6 +48,7 @@ class ExtractSettings:
     max_file_mb: float = 200.0
     lang: str = "zh"
     year: int | None = None
+    cache: bool = True
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# every test session starts with an empty cache of its own (read cold; nothing written into .cache)
+os.environ["BUDGETLIB_CACHE_DIR"] = tempfile.mkdtemp(prefix="budgetlib-test-cache-")
 
 from budgetlib.config import PROJ_ROOT
 

@@ -82,3 +82,63 @@ def test_the_same_table_with_other_bytes_is_read_once():
                                                   "row the same): skipped"]
     sources = result.sources()
     assert sources.set_index("source").loc[b.name, "status"] == "skipped"
+
+
+# -- cache and Dask --------------------------------------------------------------------------------------
+
+
+def _inputs(sample_pdf):
+    return [sample_pdf, CORPUS / "compilation_2024.pdf", CORPUS / "minzheng_2023.pdf"]
+
+
+def _read_fresh(paths, settings=None) -> list[str]:
+    """The sources a batch reads (not from the cache); the batch runs to its end."""
+    from budgetlib import pool
+    from budgetlib.batch import gather
+
+    batch, failures = pool.start(paths, settings or ExtractSettings(workers=1))
+    fresh = [source for i, (_, source) in enumerate(batch.jobs) if i not in batch.hits]
+    gather(batch, failures)
+    return fresh
+
+
+def test_a_rerun_reads_only_new_or_changed_files(tmp_path, monkeypatch, sample_pdf):
+    from budgetlib import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    first = extract(_inputs(sample_pdf))
+    changed = tmp_path / "in"
+    changed.mkdir()
+    shutil.copy(CORPUS / "minzheng_2023.pdf", changed / "renamed_2023.pdf")  # same bytes and year, another name
+    (changed / "new.pdf").write_bytes(sample_pdf.read_bytes() + b"\n%")  # other bytes: read again
+    assert _read_fresh([sample_pdf, CORPUS / "compilation_2024.pdf", changed]) == ["new.pdf"]
+    again = extract([sample_pdf, CORPUS / "compilation_2024.pdf", changed / "renamed_2023.pdf"])
+    renamed = [d for d in again.documents if d.source == "renamed_2023.pdf"]
+    assert renamed and all(f.source == "renamed_2023.pdf" for f in renamed[0].findings)
+    for name in ("projects", "units", "indicators", "findings"):
+        want = first.tables()[name].assign(source=lambda df: df["source"].replace("minzheng_2023.pdf",
+                                                                                  "renamed_2023.pdf"))
+        pd.testing.assert_frame_equal(again.tables()[name], want.astype(again.tables()[name].dtypes))
+    assert _read_fresh([sample_pdf], ExtractSettings(workers=1, cache=False)) == [sample_pdf.name]
+    assert _read_fresh([sample_pdf], ExtractSettings(workers=1, lang="en")) == [sample_pdf.name]  # other settings
+    assert _read_fresh([sample_pdf], ExtractSettings(workers=1, lang="en")) == []
+
+
+def test_a_dask_cluster_reads_the_same_tables(sample_pdf):
+    from distributed import LocalCluster
+
+    local = extract(_inputs(sample_pdf), ExtractSettings(cache=False))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = extract(_inputs(sample_pdf), ExtractSettings(cache=False), scheduler=cluster.scheduler_address)
+    assert [d.source for d in remote.documents] == [d.source for d in local.documents]
+    for name, df in local.tables().items():
+        pd.testing.assert_frame_equal(remote.tables()[name], df)
+
+
+def test_no_scheduler_is_one_line_and_exit_1(tmp_path, sample_pdf):
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(sample_pdf), "--out", str(tmp_path),
+                          "--no-cache", "--scheduler", "tcp://127.0.0.1:9"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith("budgetlib extract: no Dask scheduler at tcp://127.0.0.1:9")
+    assert "Traceback" not in run.stderr

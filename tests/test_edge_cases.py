@@ -139,20 +139,20 @@ def test_report_shows_markup_as_text(tmp_path):
 # -- the batch: crashed, stuck and oversized files -------------------------------------------------------
 
 
-def _misbehave(path, settings, source=None):
+def _misbehave(path, settings, source=None, **kwargs):
     name = Path(path).name
     if name == "crash.pdf":
         os.kill(os.getpid(), 9)
     if name == "stuck.pdf":
         time.sleep(60)
-    return read_pdf(path, settings, source=source)
+    return read_pdf(path, settings, source=source, **kwargs)
 
 
 def test_a_crashed_or_stuck_file_fails_alone(tmp_path, monkeypatch):
     for name in ("crash.pdf", "stuck.pdf", "good.pdf"):
         shutil.copy(SAMPLE, tmp_path / name)
     monkeypatch.setattr(pool, "read_pdf", _misbehave)  # workers are forked: they run the patched reader
-    result = budgetlib.extract([tmp_path], ExtractSettings(workers=2, timeout=8))
+    result = budgetlib.extract([tmp_path], ExtractSettings(workers=2, timeout=8, cache=False))
     assert [d.source for d in result.documents] == ["good.pdf"]
     reasons = {f.source: f.reason for f in result.failures}
     assert "crashed" in reasons["crash.pdf"]

@@ -50,10 +50,12 @@ def _table_of(tables: list[PageTable], layout: Layout) -> list[PageTable]:
 
 
 def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *,
-             source: str | None = None) -> Document:
+             source: str | None = None, where: str | None = None) -> Document:
     """Read the 项目支出绩效目标表 of one PDF, given as a path or as its bytes.
 
-    The result depends only on the file's bytes and ``settings``.  Raises an ``InputError`` subclass
+    ``source`` names it in the tables (default: the file name); ``where`` is the path a budget year may be
+    read from when the text prints none (default: the path given, or ``source`` for bytes).
+    The result depends only on the file's bytes, ``where`` and ``settings``.  Raises an ``InputError`` subclass
     (with a one-line reason) when the file cannot be read or holds no such table.
     """
     settings = settings or ExtractSettings()
@@ -63,10 +65,10 @@ def read_pdf(pdf: str | Path | bytes, settings: ExtractSettings | None = None, *
             path = Path(tmp) / "document.pdf"
             path.write_bytes(pdf)
             try:
-                return _read(path, settings, name, name)
+                return _read(path, settings, name, where or name)
             except InputError as exc:  # name the document, not the temporary file
                 raise type(exc)(name, exc.detail) from None
-    return _read(Path(pdf), settings, source or Path(pdf).name, str(pdf))
+    return _read(Path(pdf), settings, source or Path(pdf).name, where or str(pdf))
 
 
 class _Pages:
