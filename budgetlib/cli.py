@@ -146,5 +146,29 @@ def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tupl
     click.echo(f"report: {result.html[0]} ({timing})", err=True)
 
 
+@main.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for changes.csv.")
+def diff(old: Path, new: Path, out_dir: Path) -> None:
+    """What changed from OLD to NEW (PDFs, or folders extract wrote) of the same department: changes.csv
+    with change, unit, project, old_project, indicator, field, old, new."""
+    from .diff import DiffError
+    from .diff import diff as compare
+    from .output import write_table
+
+    try:
+        config.check_output_dir(out_dir, (old, new))
+        changes = compare(old, new)
+    except (DiffError, OutputError) as exc:
+        click.echo(f"budgetlib diff: {exc}", err=True)
+        sys.exit(2 if isinstance(exc, OutputError) else 1)
+    write_table(changes, out_dir, "changes", ("csv",))
+    counts = changes["change"].value_counts()
+    click.echo(f"{len(changes)} change(s) ({', '.join(f'{k} {v}' for k, v in counts.items()) or 'none'}) → "
+               f"{out_dir / 'changes.csv'}", err=True)
+
+
 if __name__ == "__main__":
     main()

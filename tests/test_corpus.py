@@ -142,3 +142,36 @@ def test_no_scheduler_is_one_line_and_exit_1(tmp_path, sample_pdf):
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1].startswith("budgetlib extract: no Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in run.stderr
+
+
+# -- year over year --------------------------------------------------------------------------------------
+
+
+def test_diff_of_two_years_lists_every_change(tmp_path):
+    """The 2024 table is the 2023 one with known changes (tools/make_corpus.py next_year): one amount up by
+    10.00, one project renamed, one target raised, one project dropped, one added — and the unit and 合计
+    totals that move with them."""
+    want = json.loads((CORPUS / "chengguan_changes.json").read_text(encoding="utf-8"))
+    out = tmp_path / "diff"
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "diff", str(CORPUS / "chengguan_2023.pdf"),
+                          str(CORPUS / "chengguan_2024.pdf"), "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    got = pd.read_csv(out / "changes.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(got.columns) == ["change", "unit", "project", "old_project", "indicator", "field", "old", "new"]
+    cols = list(got.columns)
+    expected = pd.DataFrame([{c: (w.get(c) or "") for c in cols} for w in want])
+    key = lambda df: sorted(map(tuple, df[cols].to_numpy().tolist()))  # noqa: E731
+    assert key(got) == key(expected)
+    # extracted folders compare as the PDFs do
+    for year in (2023, 2024):
+        extract([CORPUS / f"chengguan_{year}.pdf"]).write(tmp_path / str(year))
+    from budgetlib.diff import diff
+
+    assert key(diff(tmp_path / "2023", tmp_path / "2024")) == key(expected)
+
+
+def test_diff_refuses_two_departments(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "diff", str(CORPUS / "chengguan_2023.pdf"),
+                          str(CORPUS / "minzheng_2023.pdf"), "--out", str(tmp_path)], capture_output=True, text=True)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.startswith("budgetlib diff: not the same department")

@@ -72,9 +72,68 @@ def _save(truths: list[dict], pages: list[list[int]], out: Path) -> None:
     out.with_suffix(".json").write_text(json.dumps(truths, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def next_year(truth: dict, year: int) -> tuple[dict, list[dict]]:
+    """The same department a year on — one project's 财政拨款 up by 10.00, one renamed, one target raised,
+    the last project dropped, a new one added — and the changes that makes, in ``changes.csv`` form."""
+    import copy
+    from decimal import Decimal
+
+    from fidelity import text_of
+
+    new = copy.deepcopy(truth)
+    new["year"], new["title"] = year, truth["title"].replace(str(truth["year"]), str(year))
+    rows = new["rows"]
+    projects = [r for r in rows if r["kind"] == "project"]
+    unit_of = {id(r): next(u for u in reversed(rows[:rows.index(r)]) if u["kind"] == "unit") for r in projects}
+    changes: list[dict] = []
+
+    def shift(row: dict, field: str, delta: Decimal) -> None:
+        value = Decimal(row[field] or 0) + delta
+        row[field] = f"{value:.2f}" if value else None
+
+    def bump(project: dict, deltas: dict[str, Decimal], itself: bool = True) -> None:
+        for row in ((project,) if itself else ()) + (unit_of[id(project)], rows[0]):
+            for f, d in deltas.items():
+                shift(row, f, d)
+
+    p0, p1, p2, last = projects[0], projects[1], projects[2], projects[-1]
+    bump(p0, {"total": Decimal(10), "fiscal": Decimal(10)})
+    old_name = p1["name"]
+    p1["name"] = old_name + "（续）"
+    changes.append({"change": "renamed", "unit": p1["unit"], "project": p1["name"], "old_project": old_name})
+    ind = p2["indicators"][0]
+    changes.append({"change": "target_changed", "unit": p2["unit"], "project": p2["name"],
+                    "indicator": ind["indicator"], "field": "annual_value", "old": ind["annual_value"],
+                    "new": "≥99%"})
+    ind["annual_value"] = "≥99%"
+    p2["indicators_text"] = "".join(text_of(i) for i in p2["indicators"])
+    changes.append({"change": "removed", "unit": last["unit"], "project": last["name"], "field": "total",
+                    "old": last["total"]})
+    bump(last, {f: -Decimal(last[f]) for f in ("total", "fiscal", "special_account", "other") if last[f]})
+    rows.remove(last)
+    added = {**copy.deepcopy(p2), "name": "社区微改造新增项目", "total": "88.00", "fiscal": "88.00",
+             "special_account": None, "other": None, "unit": last["unit"]}
+    rows.insert(rows.index(unit_of[id(last)]) + 1, added)
+    unit_of[id(added)] = unit_of[id(last)]
+    bump(added, {"total": Decimal("88.00"), "fiscal": Decimal("88.00")}, itself=False)
+    changes.append({"change": "added", "unit": added["unit"], "project": added["name"], "field": "total",
+                    "new": "88.00"})
+    changes.append({"change": "amount_changed", "unit": p0["unit"], "project": p0["name"], "field": "total",
+                    "old": f"{Decimal(p0['total']) - 10:.2f}", "new": p0["total"]})
+    changes.append({"change": "amount_changed", "unit": p0["unit"], "project": p0["name"], "field": "fiscal",
+                    "old": f"{Decimal(p0['fiscal']) - 10:.2f}", "new": p0["fiscal"]})
+    for before, after in zip([r for r in truth["rows"] if r["kind"] != "project"],
+                             [r for r in rows if r["kind"] != "project"]):
+        for f in ("total", "fiscal", "special_account", "other"):
+            if before[f] != after[f]:
+                changes.append({"change": "amount_changed", "unit": after["unit"], "project": "", "field": f,
+                                "old": before[f] or "", "new": after[f] or ""})
+    return new, changes
+
+
 def fixtures() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    rng = random.Random("corpus:fixtures")
+    rng = random.Random("corpus:fixtures")  # reportlab stamps the time: a re-run changes the bytes, not the tables
     # a district's compilation: two departments' tables in one file, each with its 合计 and 部门名称
     both = [department_truth(rng, DEPARTMENTS[1], 2024, 3), department_truth(rng, DEPARTMENTS[3], 2024, 3)]
     _save(both, draw(both, FIXTURES / "compilation_2024.pdf"), FIXTURES / "compilation_2024.pdf")
@@ -82,6 +141,14 @@ def fixtures() -> None:
     one = department_truth(rng, DEPARTMENTS[4], 2023, 2)
     _save([one], draw([one], FIXTURES / "minzheng_2023.pdf"), FIXTURES / "minzheng_2023.pdf")
     draw([one], FIXTURES / "minzheng_2023_reexport.pdf", Style(font="uming"))
+    # two years of one department, and what changed between them
+    old = department_truth(rng, DEPARTMENTS[5], 2023, 6)
+    new, changes = next_year(old, 2024)
+    for truth in (old, new):
+        path = FIXTURES / f"chengguan_{truth['year']}.pdf"
+        _save([truth], draw([truth], path), path)
+    (FIXTURES / "chengguan_changes.json").write_text(json.dumps(changes, ensure_ascii=False, indent=1),
+                                                     encoding="utf-8")
     for pdf in sorted(FIXTURES.glob("*.pdf")):
         print(pdf.relative_to(ROOT), pdf.stat().st_size, "bytes")
 
