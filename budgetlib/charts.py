@@ -24,7 +24,9 @@ _THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 def _department(df: pd.DataFrame) -> str:
     names = [d for d in df["department"].dropna().unique() if d] if "department" in df else []
-    return "、".join(names[:2]) + ("等" if len(names) > 2 else "") if names else "（未注明部门）"
+    years = sorted(int(y) for y in df["year"].dropna().unique()) if "year" in df else []
+    name = "、".join(names[:2]) + ("等" if len(names) > 2 else "") if names else "（未注明部门）"
+    return name + (f"（{years[0]}年）" if len(years) == 1 else f"（{years[0]}–{years[-1]}年）" if years else "")
 
 
 def short_names(names: list[str]) -> dict[str, str]:
@@ -152,12 +154,62 @@ def top_keywords(counts: pd.DataFrame, department: str, top: int = 25) -> Figure
     return fig
 
 
+def spending_by_department(units: pd.DataFrame) -> Figure:
+    """Each department's printed 合计 (万元), a bar per year: departments side by side, never their units."""
+    u = in_wan(units[units["unit"] == "合计"])
+    u = u.assign(year=u["year"].astype("string").fillna("年份未知"))
+    table = u.pivot_table(index="department", columns="year", values="total", aggfunc="sum").fillna(0)
+    table = table.loc[table.sum(axis=1).sort_values().index]
+    labels = short_names(list(table.index))
+    fig = _figure(0.5 * len(table) * max(1, len(table.columns)) ** 0.5 + 1.6)
+    ax = fig.subplots()
+    height = 0.8 / max(1, len(table.columns))
+    for i, (year, color) in enumerate(zip(table.columns, COLORS * 4)):
+        ys = [k + i * height for k in range(len(table))]
+        ax.barh(ys, table[year], height=height, color=color, label=str(year))
+        for y, v in zip(ys, table[year]):
+            if v:
+                ax.text(v, y, f" {v:,.0f}", va="center", fontsize=8)
+    ax.set_yticks([k + height * (len(table.columns) - 1) / 2 for k in range(len(table))],
+                  [labels[d] for d in table.index])
+    ax.xaxis.set_major_formatter(_THOUSANDS)
+    ax.set_xlim(0, table.to_numpy().max() * 1.2 if table.size else 1)
+    ax.set_xlabel("万元")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title(f"各部门项目支出合计（万元，{len(table)} 个部门）")
+    return fig
+
+
+def indicator_mix_by_department(indicators: pd.DataFrame) -> Figure:
+    """Share of each level-1 indicator type within each department (stacked, 100%)."""
+    from .taxonomy import norm
+
+    df = indicators.assign(type=indicators["level1"].map(lambda v: norm(v) if isinstance(v, str) else "未能解析"))
+    table = pd.crosstab(df["department"], df["type"])
+    share = table.div(table.sum(axis=1), axis=0)
+    labels = short_names(list(share.index))
+    fig = _figure(0.55 * len(share) + 2.0, 10)
+    ax = fig.subplots()
+    left = pd.Series(0.0, index=share.index)
+    for i, col in enumerate(share.columns):
+        ax.barh([f"{labels[d]}（{table.loc[d].sum()}）" for d in share.index], share[col], left=left,
+                color=COLORS[i % len(COLORS)], label=col)
+        left += share[col]
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlim(0, 1)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=5, frameon=False, fontsize=8)
+    ax.set_title("各部门一级指标构成（括号内为指标个数）")
+    return fig
+
+
 __all__ = [
     "KIND_LABELS",
     "indicator_levels",
     "indicator_levels_by_unit",
+    "indicator_mix_by_department",
     "largest_projects",
     "short_names",
+    "spending_by_department",
     "spending_by_unit",
     "top_keywords",
     "value_kinds",

@@ -77,4 +77,18 @@ def doubts(findings: pd.DataFrame):
                  "其金额与图表须核对原件", highlight="页")
 
 
-__all__ = ["Paths", "doubts", "paths", "setup", "table"]
+def note(text: str):
+    """A line of Markdown in a notebook's output."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def show(obj: object) -> None:
+    """Display ``obj`` now (in a loop, where only the last expression would show)."""
+    from IPython.display import display
+
+    display(obj)
+
+
+__all__ = ["Paths", "doubts", "note", "paths", "setup", "show", "table"]

@@ -2,22 +2,24 @@
 # # 4 图表
 #
 # 各单位项目支出、金额最大的项目、绩效指标类型分布（一级、二级；总体与分单位）、年度指标值的类型、高频词。
+# 有几个部门时，每个部门单独成图（图中从不混合两个部门的单位）；`department` 参数只画一个部门。
 
 # %% tags=["parameters"]
 processed_dir = None  # tables written by 01_extract and 03_segment (None: budgetlib.config.PROCESSED_DIR)
+department = None  # draw one department only (None: each department in turn)
 top_projects = 15  # how many of the largest projects to chart
 top_words = 25  # how many frequent words to chart
 
 # %%
 import budgetlib
-from budgetlib import charts
+from budgetlib import charts, corpus
 from budgetlib import notebook as nb
 from budgetlib.output import read_table
 
 nb.setup()
 where = nb.paths(None, processed_dir)
 tables = budgetlib.load_processed(where.processed)
-department = "、".join(tables["projects"]["department"].dropna().unique()) or "（未注明部门）"
+parts = list(corpus.by_department(tables, department))
 
 # %% [markdown]
 # ## 抽取存疑
@@ -25,40 +27,41 @@ department = "、".join(tables["projects"]["department"].dropna().unique()) or "
 # 以下图表所用的行中，哪些页的行划分未经表内勾稽印证（无则显示「无」）。
 
 # %%
-nb.doubts(tables["findings"])
+nb.doubts(corpus.narrow(tables, department)["findings"])
 
 # %% [markdown]
 # ## 各单位项目支出
 
 # %%
-charts.spending_by_unit(tables["units"])
+for name, part in parts:
+    nb.show(charts.spending_by_unit(part["units"]))
 
 # %% [markdown]
 # ## 金额最大的项目
 
 # %%
-charts.largest_projects(tables["projects"], top=top_projects)
+for name, part in parts:
+    nb.show(charts.largest_projects(part["projects"], top=top_projects))
 
 # %% [markdown]
 # ## 绩效指标类型分布
 
 # %%
-charts.indicator_levels(tables["indicators"])
-
-# %%
-charts.indicator_levels_by_unit(tables["indicators"], level="level1")
-
-# %%
-charts.indicator_levels_by_unit(tables["indicators"], level="level2")
+for name, part in parts:
+    nb.show(charts.indicator_levels(part["indicators"]))
+    nb.show(charts.indicator_levels_by_unit(part["indicators"], level="level1"))
+    nb.show(charts.indicator_levels_by_unit(part["indicators"], level="level2"))
 
 # %% [markdown]
 # ## 年度指标值的类型
 
 # %%
-charts.value_kinds(tables["indicators"])
+for name, part in parts:
+    nb.show(charts.value_kinds(part["indicators"]))
 
 # %% [markdown]
-# ## 高频词
+# ## 高频词（全部文件）
 
 # %%
-charts.top_keywords(read_table(where.processed, "word_counts"), department, top=top_words)
+names = "、".join(name for name, _ in parts) if len(parts) <= 3 else f"{len(parts)} 个部门"
+charts.top_keywords(read_table(where.processed, "word_counts"), names, top=top_words)

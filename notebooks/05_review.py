@@ -32,7 +32,10 @@ reviewed, review_projects = checklist.review_indicators(indicators, lang), revie
 # 每个单位、每个部门的年度指标值中，可衡量、等级、模糊各有多少。
 
 # %%
-summary.share_chart(reviewed)
+if reviewed["department"].nunique() > 1:
+    nb.show(summary.share_chart(reviewed, by="department"))
+for dept, part in reviewed.groupby("department", sort=False):
+    nb.show(summary.share_chart(part))
 
 # %%
 summary.share_by(reviewed, ["department", "unit"])

@@ -108,3 +108,58 @@ def test_show_code_flag_keeps_the_code(report, tmp_path):
     out, _, _ = report
     (html,) = [p for p in to_html([out / "01_extract.ipynb"], tmp_path, show_code=True) if p.name == "report.html"]
     assert "import budgetlib" in re.sub(r"<[^>]+>", "", html.read_text(encoding="utf-8"))
+
+
+# -- a corpus: several departments and years ------------------------------------------------------------
+
+
+def _images(cell) -> int:
+    return sum("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def _cell(executed, text: str):
+    return next(c for c in executed.cells if c.cell_type == "code" and text in c.source)
+
+
+@pytest.fixture(scope="module")
+def corpus_report(tmp_path_factory):
+    raw = tmp_path_factory.mktemp("raw")
+    for pdf in [PROJ_ROOT / "data" / "raw" / "jinhua_performance_targets.pdf",
+                *sorted((PROJ_ROOT / "tests" / "fixtures" / "corpus").glob("*.pdf"))]:
+        (raw / pdf.name).write_bytes(pdf.read_bytes())
+    out, processed = tmp_path_factory.mktemp("corpus_reports"), tmp_path_factory.mktemp("corpus_processed")
+    run_report(raw, out, processed)
+    return raw, out, processed
+
+
+def test_corpus_report_by_department_and_year(corpus_report):
+    import budgetlib
+    from budgetlib import corpus
+
+    _, out, processed = corpus_report
+    tables = budgetlib.load_processed(processed)
+    parts = list(corpus.by_department(tables))
+    # six tables: five departments (a compilation gives two), one of them in two years; the re-export is skipped
+    assert len(parts) == 6
+    assert all(p["units"]["department"].nunique() == 1 and p["units"]["year"].nunique(dropna=False) == 1
+               for _, p in parts)
+    charts = nbformat.read(out / "04_charts.ipynb", as_version=4)
+    assert _images(_cell(charts, "charts.spending_by_unit")) == len(parts)  # one chart per department and year
+    html = (out / "06_corpus.html").read_text(encoding="utf-8")
+    for name, _ in parts:
+        assert name.split("（")[0] in html
+    assert "广州市荔湾区城市管理和综合执法局：2023 → 2024 年的变化" in html
+    assert "社区微改造新增项目" in html and "renamed" in html
+    executed = nbformat.read(out / "06_corpus.ipynb", as_version=4)
+    assert _images(_cell(executed, "charts.spending_by_department")) == 1
+
+
+def test_the_department_parameter_narrows_the_report(corpus_report, tmp_path):
+    raw, _, _ = corpus_report
+    out = tmp_path / "out"
+    run_report(raw, out, tmp_path / "processed", {"department": "广州市荔湾区民政局"})
+    charts = nbformat.read(out / "04_charts.ipynb", as_version=4)
+    assert _images(_cell(charts, "charts.spending_by_unit")) == 1
+    html = (out / "06_corpus.html").read_text(encoding="utf-8")
+    overview = re.sub(r"<[^>]+>", "", html.split("各部门的问题")[0])
+    assert "广州市荔湾区民政局" in overview and "金花街道办事处" not in overview

@@ -48,9 +48,10 @@ def weakest_largest(review_projects: pd.DataFrame, top: int = 15) -> pd.DataFram
               ].reset_index(drop=True)
 
 
-def share_chart(reviewed: pd.DataFrame) -> Figure:
-    """Per unit: how its targets split into measurable, graded, vague … (stacked shares)."""
-    counts = reviewed.pivot_table(index="unit", columns="class", values="seq", aggfunc="size", fill_value=0)
+def share_chart(reviewed: pd.DataFrame, by: str = "unit") -> Figure:
+    """Per unit (or ``by="department"``): how its targets split into measurable, graded, vague … (stacked
+    shares).  Units are only compared within one department: give a department's rows, or by department."""
+    counts = reviewed.pivot_table(index=by, columns="class", values="seq", aggfunc="size", fill_value=0)
     counts = counts.reindex(columns=[c for c in CLASS_LABELS if c in counts.columns])
     shares = counts.div(counts.sum(axis=1), axis=0).sort_values(counts.columns[0])
     labels = short_names(list(shares.index))
@@ -62,8 +63,8 @@ def share_chart(reviewed: pd.DataFrame) -> Figure:
         left += shares[col]
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
-    ax.set_title("各单位年度指标值：可衡量、等级与模糊的占比")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=5, frameon=False, fontsize=8)
+    ax.set_title(f"各{'部门' if by == 'department' else '单位'}年度指标值：可衡量、等级与模糊的占比")
     return fig
 
 
