@@ -38,6 +38,7 @@ class Extraction:
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # the same file given twice
     lang: str = "zh"  # of the review points (finding messages are written by the readers, in the same)
+    keys: list[str | None] | None = None  # each document's cache key, when the batch computed them
     _tables: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
     _review: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
 
@@ -107,6 +108,9 @@ class Extraction:
         from .tables import log_frame
 
         out_dir = check_output_dir(out_dir, inputs)
+        stamp = self._stamp(formats)
+        if stamp and (current := _up_to_date(out_dir, stamp)):
+            return current  # the same documents, library and formats as the files there: nothing to write
         written: list[Path] = []
         for name, df in {**self.tables(), **self.review()}.items():
             written += write_table(df, out_dir, name, formats)
@@ -114,7 +118,52 @@ class Extraction:
                 (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
         written += write_table(self.sources(), out_dir, "sources", ("csv",))
         written += write_table(log_frame(self.documents), out_dir, "log", ("csv",))
+        if stamp:
+            _save_stamp(out_dir, stamp, written)
         return written
+
+    def _stamp(self, formats: tuple[str, ...]) -> dict | None:
+        """What the outputs are a function of: every document's cache key (None when a document has none),
+        the failures and skips, the language, the formats and all of budgetlib's code and data."""
+        if self.keys is None or any(k is None for k in self.keys):
+            return None
+        from .cache import library_digest
+
+        return {"documents": [[d.source, k] for d, k in zip(self.documents, self.keys)],
+                "failures": [f.reason for f in self.failures],
+                "skipped": [f.reason for f in self.skipped], "lang": self.lang, "formats": sorted(formats),
+                "library": library_digest(everything=True)}
+
+
+STAMP = ".budgetlib-outputs.json"
+
+
+def _files(written: list[Path]) -> dict[str, list[int]]:
+    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in written}
+
+
+def _up_to_date(out_dir: Path, stamp: dict) -> list[Path] | None:
+    """The output files, when the stamp left by the last write says they were made from the same inputs and
+    none of them has been touched since; else None."""
+    import json
+
+    try:
+        saved = json.loads((out_dir / STAMP).read_text(encoding="utf-8"))
+        paths = [out_dir / name for name in saved["files"]]
+        if saved["stamp"] == stamp and _files(paths) == saved["files"]:
+            return paths
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _save_stamp(out_dir: Path, stamp: dict, written: list[Path]) -> None:
+    import json
+
+    from .output import atomic_path
+
+    with atomic_path(out_dir / STAMP) as tmp:
+        tmp.write_text(json.dumps({"stamp": stamp, "files": _files(written)}), encoding="utf-8")
 
 
 def _doubted(doc: Document) -> str:
@@ -157,6 +206,8 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh") -> 
         else:
             seen[item.sha256] = seen[key] = item.source
             result.documents.append(item)
+    if isinstance(readers, Batch):
+        result.keys = [readers.key_of.get(d.source) for d in result.documents]
     return result
 
 

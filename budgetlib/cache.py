@@ -27,12 +27,21 @@ _RUN_ONLY = {"workers", "timeout", "max_memory_mb", "max_file_mb", "cache"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
+# what only uses a Document once read (tables, review, charts, report …): a change there keeps the cache
+_AFTER_READING = {"review", "analysis.py", "batch.py", "cache.py", "charts.py", "cli.py", "corpus.py", "diff.py",
+                  "fonts.py", "notebook.py", "output.py", "pool.py", "report.py", "schema.py", "segment.py",
+                  "tables.py", "__main__.py", "userdict.txt", "stopwords.txt", "words.toml"}
+
+
 @functools.cache
-def library_digest() -> str:
-    """A digest of budgetlib's Python and data files: the version of the reader, commit or not."""
+def library_digest(everything: bool = False) -> str:
+    """A digest of budgetlib's Python and data files that shape a Document (the reader, the checks, their
+    rules and messages): the version of the reader, commit or not.  ``everything``: of all of them (what
+    the written tables are a function of)."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".txt", ".json")):
+    for f in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".toml", ".txt", ".json")
+                    and (everything or not _AFTER_READING & {*p.relative_to(root).parts})):
         h.update(f.relative_to(root).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]

@@ -63,7 +63,10 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
         if col in AMOUNT_FIELDS:
             out[col] = out[col].map(format_amount)
         elif not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(excel_safe, na_action="ignore")
+            text = out[col].astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False)  # only these cells need a look
+            if risky.any():
+                out[col] = text.mask(risky, text[risky].map(excel_safe))
     return out
 
 

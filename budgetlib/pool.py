@@ -185,11 +185,12 @@ class Batch:
         from . import cache
 
         self.jobs, self.settings = jobs, settings
-        self.keys: list[str | None] = []
+        self.keys: list[str | None] = [
+            cache.key(cache.file_digest(path), path, settings) if settings.cache and Path(path).is_file() else None
+            for path, _ in jobs]
+        self.key_of = {source: k for (_, source), k in zip(jobs, self.keys)}
         self.hits: dict[int, Document] = {}
-        for i, (path, source) in enumerate(jobs):
-            k = cache.key(cache.file_digest(path), path, settings) if settings.cache and Path(path).is_file() else None
-            self.keys.append(k)
+        for i, ((_, source), k) in enumerate(zip(jobs, self.keys)):
             if k and (doc := cache.get(k, source)) is not None:
                 self.hits[i] = doc
         misses = [job for i, job in enumerate(jobs) if i not in self.hits]

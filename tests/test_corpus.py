@@ -175,3 +175,19 @@ def test_diff_refuses_two_departments(tmp_path):
                           str(CORPUS / "minzheng_2023.pdf"), "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.startswith("budgetlib diff: not the same department")
+
+
+def test_outputs_up_to_date_are_not_written_again(tmp_path, monkeypatch, sample_pdf):
+    from budgetlib import config
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    out = tmp_path / "out"
+    extract([sample_pdf]).write(out)
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    extract([sample_pdf]).write(out)  # the same documents, library and formats: nothing written
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    (out / "projects.csv").write_text("edited by hand", encoding="utf-8")  # a touched output: all written again
+    extract([sample_pdf]).write(out)
+    assert (out / "projects.csv").read_text(encoding="utf-8-sig").startswith("project_id,")
+    extract([sample_pdf], ExtractSettings(lang="en")).write(out)  # other settings: written again
+    assert "add up to" in (out / "findings.csv").read_text(encoding="utf-8-sig")

@@ -52,22 +52,28 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _low_satisfaction(rows: pd.DataFrame, floor: float) -> list[tuple[str, str]]:
+def _records(df: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """The rows of ``df`` as dicts of ``columns`` (missing values as None): plain Python, fast to loop."""
+    values = [df[c].astype(object).where(df[c].notna(), None).tolist() for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
+def _low_satisfaction(rows: list[dict], floor: float) -> list[tuple[str, str]]:
     out = []
-    for _, r in rows.iterrows():
+    for r in rows:
         is_sat = r["family"] == "满意度" or norm(_text(r["level1"])) == "满意度"
         value = parse_value(_text(r["annual_value"]))
         if is_sat and value.kind == "percent" and value.number is not None and value.number < floor \
                 and value.comparator not in ("≤", "<"):
-            out.append((r["indicator"], r["annual_value"]))
+            out.append((_text(r["indicator"]), _text(r["annual_value"])))
     return out
 
 
-def _points(goal: str, rows: pd.DataFrame, types: set[str], low: list, lang: str, limits: dict) -> list[str]:
+def _points(goal: str, rows: list[dict], types: set[str], low: list, lang: str, limits: dict) -> list[str]:
     points = []
     if not goal:
         points.append(say("review.no_goal", lang))
-    if rows.empty:
+    if not rows:
         return [*points, say("review.no_indicators", lang)]
     if not types & OUTPUT_TYPES:
         points.append(say("review.no_output", lang))
@@ -77,46 +83,45 @@ def _points(goal: str, rows: pd.DataFrame, types: set[str], low: list, lang: str
         points.append(say("review.no_satisfaction", lang))
     if len(rows) < limits["min_indicators"]:
         points.append(say("review.few_indicators", lang, n=len(rows), min=limits["min_indicators"]))
-    measurable = int((rows["class"] == "measurable").sum())
+    measurable = sum(r["class"] == "measurable" for r in rows)
     if measurable / len(rows) < limits["min_measurable_share"]:
         points.append(say("review.low_share", lang, share=measurable / len(rows), measurable=measurable,
                           total=len(rows)))
-    for _, r in rows.iterrows():
-        if r["point"]:
-            points.append(say(f"review.{r['point']}", lang, indicator=_text(r["indicator"]),
-                              value=_text(r["annual_value"])))
+    points += [say(f"review.{r['point']}", lang, indicator=_text(r["indicator"]), value=_text(r["annual_value"]))
+               for r in rows if r["point"]]
     points += [say("review.low_satisfaction", lang, floor=limits["satisfaction_floor"], indicator=i, value=v)
                for i, v in low]
-    points += [say("review.activity", lang, indicator=i) for i in rows.loc[rows["family"] == ACTIVITY, "indicator"]]
+    points += [say("review.activity", lang, indicator=_text(r["indicator"])) for r in rows if r["family"] == ACTIVITY]
     return points
 
 
 def review_projects(projects: pd.DataFrame, reviewed: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One row per project from ``projects`` and its ``review_indicators`` rows: the reviewer's checklist."""
     limits = thresholds()
-    by_project = {pid: g for pid, g in reviewed.groupby("project_id", sort=False)}
-    empty = reviewed.iloc[0:0]
+    by_project: dict[str, list[dict]] = {}
+    for r in _records(reviewed, ["project_id", "level1", "level2", "family", "annual_value", "indicator", "class",
+                                 "point"]):
+        by_project.setdefault(r["project_id"], []).append(r)
     records = []
-    for _, p in projects.iterrows():
-        rows = by_project.get(p["project_id"], empty)
-        level1 = {norm(v) for v in rows["level1"].dropna()}
-        level2 = {norm(v) for v in rows["level2"].dropna()}
+    for p in _records(projects, ["project_id", "source", "department", "unit", "project", "amount_unit", "goal"]):
+        rows = by_project.get(p["project_id"], [])
+        level1 = {norm(r["level1"]) for r in rows if isinstance(r["level1"], str)}
+        level2 = {norm(r["level2"]) for r in rows if isinstance(r["level2"], str)}
         types = level1 | ({"成本"} if "成本" in level2 else set())
         low = _low_satisfaction(rows, limits["satisfaction_floor"])
-        goal = p["goal"] if isinstance(p["goal"], str) else ""
-        points = _points(goal, rows, types, low, lang, limits)
-        measurable = int((rows["class"] == "measurable").sum())
+        points = _points(_text(p["goal"]), rows, types, low, lang, limits)
+        measurable = sum(r["class"] == "measurable" for r in rows)
         records.append({
             "project_id": p["project_id"], "source": p["source"], "department": p["department"], "unit": p["unit"],
-            "project": p["project"], "total": p["total"], "amount_unit": p["amount_unit"], "indicators": len(rows),
-            "measurable": measurable, "measurable_share": round(measurable / len(rows), 4) if len(rows) else None,
+            "project": p["project"], "total": None, "amount_unit": p["amount_unit"], "indicators": len(rows),
+            "measurable": measurable, "measurable_share": round(measurable / len(rows), 4) if rows else None,
             "has_output": bool(types & OUTPUT_TYPES), "has_benefit": "效益" in types,
             "has_satisfaction": "满意度" in types, "has_cost": "成本" in types,
             "low_satisfaction": "；".join(f"{i}{v}" for i, v in low), "review_points": "；".join(points),
             "points": len(points),
         })
     out = pd.DataFrame.from_records(records, columns=REVIEW_PROJECT_COLUMNS)
-    out["total"] = projects["total"].reset_index(drop=True) if len(out) else out["total"]
+    out["total"] = projects["total"].reset_index(drop=True)  # exact decimals, as extracted
     return out.astype({"indicators": "Int64", "measurable": "Int64", "points": "Int64",
                        "measurable_share": "float64", "has_output": "boolean", "has_benefit": "boolean",
                        "has_satisfaction": "boolean", "has_cost": "boolean"})
