@@ -86,10 +86,10 @@ def test_owner_password_only_is_read(fixtures_dir):
 
 
 def test_crash_while_writing_leaves_no_half_file(sample_pdf, tmp_path, monkeypatch):
-    from budgetlib import extract
+    from budgetlib import ExtractSettings, extract
 
     out = tmp_path / "out"
-    result = extract([sample_pdf])
+    result = extract([sample_pdf], ExtractSettings(cache=False))  # no cache: no up-to-date stamp, always written
     result.write(out)
     before = (out / "projects.parquet").read_bytes()
 
