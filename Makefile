@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_segment.py
+	$(BIN)/python benchmarks/bench_corpus.py
 
 ## the generative fidelity harness: 200 seeded renderings × producers × settings (needs LibreOffice and the
 ## Debian CJK fonts; without soffice only the reportlab producers run); the table goes to benchmarks/
