@@ -169,7 +169,10 @@ def _save_stamp(out_dir: Path, stamp: dict, written: list[Path]) -> None:
 def _doubted(doc: Document) -> str:
     """The reason a read document's rows are in doubt ("" when they are not)."""
     pages = sorted({f.page for f in doc.findings if f.check == "extraction_doubt"})
-    return f"extraction doubt on page(s) {', '.join(map(str, pages))}" if pages else ""
+    scanned = sorted({f.page for f in doc.findings if f.check == "ocr_doubt"})
+    why = [f"extraction doubt on page(s) {', '.join(map(str, pages))}"] if pages else []
+    why += [f"OCR doubt on page(s) {', '.join(map(str, scanned))}"] if scanned else []
+    return "; ".join(why)
 
 
 def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings | None = None, *,

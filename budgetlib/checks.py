@@ -43,6 +43,7 @@ SEVERITY = {
     "amount_unit_unknown": "warning",
     "missing_terminator": "warning",
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
+    "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
 }
 
 

@@ -11,7 +11,7 @@ import click
 from . import config
 from .exceptions import BudgetlibError, OutputError
 from .messages import LANGS
-from .settings import ENGINES, ExtractSettings
+from .settings import ENGINES, OCR_MODES, ExtractSettings
 
 
 def _setup_logging(verbose: int) -> None:
@@ -43,6 +43,8 @@ def main() -> None:
               help="Language of finding messages and review points.")
 @click.option("--year", type=click.IntRange(1990, 2100), default=None,
               help="Budget year of files that print none and whose path holds none.")
+@click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
+              help="Read scanned pages by OCR: auto (pages without text), always, never.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Reuse documents read before (same bytes, library and settings; under .cache/extract).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
@@ -50,7 +52,8 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            timeout: float, max_memory_mb: int, lang: str, year: int | None, cache: bool, scheduler: str | None,
+            timeout: float, max_memory_mb: int, lang: str, year: int | None, ocr: str, cache: bool,
+            scheduler: str | None,
             progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
@@ -62,7 +65,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
 
     _setup_logging(verbose)
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
-                               lang=lang, year=year, cache=cache)
+                               lang=lang, year=year, cache=cache, ocr=ocr)
     try:
         config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:
@@ -98,6 +101,12 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         if pages:
             click.echo(f"{source}: extraction doubt on page(s) {', '.join(map(str, pages))}: rows there may be "
                        "cut wrongly (see the extraction_doubt findings)", err=True)
+    scanned = [(d.source, sorted({f.page for f in d.findings if f.check == "ocr_doubt"})) for d in result.documents]
+    for source, pages in scanned:
+        if pages:
+            click.echo(f"{source}: OCR doubt on page(s) {', '.join(map(str, pages))}: fields there may be misread "
+                       "(see the ocr_doubt findings)", err=True)
+    doubted += scanned
     if missing or result.failures or not result.documents:
         sys.exit(1)
     if any(pages for _, pages in doubted):

@@ -45,7 +45,7 @@ class DamagedPDFError(InputError):
 
 
 class NoTextLayerError(InputError):
-    reason = "no text layer (a scanned, image-only PDF); run OCR first (e.g. ocrmypdf -l chi_sim)"
+    reason = "no text layer (a scanned, image-only PDF) and OCR is off (--ocr never); read it with --ocr auto"
 
 
 class TableNotFoundError(InputError):

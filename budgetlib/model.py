@@ -40,6 +40,7 @@ class Row:
     ordinal: int = 0  # position among the table's rows, 1-based
     project_id: str = ""
     department: str = ""  # of the table the row belongs to (a compilation holds several departments' tables)
+    read_by: str = "text"  # "ocr" for a row read from a scanned page's image
 
 
 @dataclass(frozen=True)

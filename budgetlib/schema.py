@@ -13,11 +13,13 @@ _amount = pa.Column(AMOUNT_DTYPE, nullable=True)  # exact decimals with two plac
 _text = pa.Column("string", nullable=True)
 _page = pa.Column("Int64", pa.Check.ge(1))
 _year = pa.Column("Int64", pa.Check.in_range(1990, 2100), nullable=True)
+_read_by = pa.Column("string", pa.Check.isin(["text", "ocr"]))  # ocr: a row read from a scanned page
 
 PROJECTS = pa.DataFrameSchema(
     {"project_id": pa.Column("string", unique=True), "source": pa.Column("string"), "page": _page,
      "department": _text, "year": _year, "unit": _text, "project": pa.Column("string"), "total": _amount,
-     "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text},
+     "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text,
+     "read_by": _read_by},
     strict=True, ordered=True,
 )
 UNITS = pa.DataFrameSchema(
@@ -31,7 +33,7 @@ INDICATORS = pa.DataFrameSchema(
      "level1_code": pa.Column("Int64", nullable=True), "level2_code": pa.Column("Int64", nullable=True),
      "number": pa.Column("float64", nullable=True), "period_number": pa.Column("float64", nullable=True),
      "kind": pa.Column("string", pa.Check.isin(KINDS)), "period_kind": pa.Column("string", pa.Check.isin(KINDS)),
-     "page": _page, "parsed": pa.Column("boolean"), "project_id": pa.Column("string")},
+     "page": _page, "parsed": pa.Column("boolean"), "project_id": pa.Column("string"), "read_by": _read_by},
     strict=True,
 )
 FINDINGS = pa.DataFrameSchema(

@@ -9,6 +9,7 @@ from .exceptions import SettingsError
 from .messages import LANGS
 
 ENGINES = ("vector", "combined", "raster")
+OCR_MODES = ("auto", "always", "never")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class ExtractSettings:
     lang: language of finding and review messages: ``zh`` (default) or ``en``.
     year: the budget year of documents that print none and whose path holds none (None: unknown).
     cache: reuse documents read before (``budgetlib.cache``: same bytes, library and settings).
+    ocr: read scanned pages by OCR: ``auto`` (pages without text that hold an image), ``always`` (every
+        page, its text layer ignored) or ``never``.
     """
 
     engine: str = "vector"
@@ -49,12 +52,15 @@ class ExtractSettings:
     lang: str = "zh"
     year: int | None = None
     cache: bool = True
+    ocr: str = "auto"
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise SettingsError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.year is not None and not (isinstance(self.year, int) and 1990 <= self.year <= 2100):
             raise SettingsError(f"year must be a year such as 2024, got {self.year!r}")
+        if self.ocr not in OCR_MODES:
+            raise SettingsError(f"ocr must be one of {', '.join(OCR_MODES)}, got {self.ocr!r}")
         if self.lang not in LANGS:
             raise SettingsError(f"lang must be one of {', '.join(LANGS)}, got {self.lang!r}")
         if not isinstance(self.workers, int) or self.workers < 0:
@@ -77,4 +83,4 @@ class ExtractSettings:
         return [f.name for f in fields(cls)]
 
 
-__all__ = ["ENGINES", "ExtractSettings"]
+__all__ = ["ENGINES", "OCR_MODES", "ExtractSettings"]

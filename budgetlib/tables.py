@@ -10,12 +10,12 @@ from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS
 from .model import Document
 
 PROJECT_COLUMNS = ["project_id", "source", "page", "department", "year", "unit", "project", *AMOUNT_FIELDS,
-                   "amount_unit", "goal"]
+                   "amount_unit", "goal", "read_by"]
 UNIT_COLUMNS = ["source", "department", "year", "unit", *AMOUNT_FIELDS, "amount_unit", "page"]
 INDICATOR_COLUMNS = [
     "project_id", "source", "department", "year", "unit", "project", "seq", "level1_code", "level1", "level2_code",
     "level2", "indicator", "period_value", "annual_value", "comparator", "number", "measure_unit", "kind",
-    "period_comparator", "period_number", "period_measure_unit", "period_kind", "page", "parsed", "raw",
+    "period_comparator", "period_number", "period_measure_unit", "period_kind", "page", "parsed", "raw", "read_by",
 ]
 FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
                    "field", "expected", "actual"]
@@ -33,7 +33,7 @@ def projects_frame(docs: list[Document]) -> pd.DataFrame:
         {"project_id": r.project_id, "source": d.source, "page": r.page, "department": r.department or d.department,
          "year": d.year,
          "unit": r.unit, "project": r.name, **{f: r.amounts[f] for f in AMOUNT_FIELDS},
-         "amount_unit": d.amount_unit, "goal": r.goal}
+         "amount_unit": d.amount_unit, "goal": r.goal, "read_by": r.read_by}
         for d in docs for r in d.projects
     ]
     return typed(_frame(records, PROJECT_COLUMNS))
@@ -65,7 +65,7 @@ def indicators_frame(docs: list[Document]) -> pd.DataFrame:
                     "kind": a.kind if i.parsed else "unparsed",
                     "period_comparator": p.comparator, "period_number": p.number,
                     "period_measure_unit": p.measure_unit, "period_kind": p.kind if i.parsed else "unparsed",
-                    "page": r.page, "parsed": i.parsed, "raw": i.raw,
+                    "page": r.page, "parsed": i.parsed, "raw": i.raw, "read_by": r.read_by,
                 })
     return typed(_frame(records, INDICATOR_COLUMNS))
 

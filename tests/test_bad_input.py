@@ -13,6 +13,7 @@ from budgetlib import (
     DamagedPDFError,
     EmptyFileError,
     EncryptedPDFError,
+    ExtractSettings,
     NotAPDFError,
     NoTextLayerError,
     TableNotFoundError,
@@ -25,7 +26,7 @@ BAD = {
     "truncated.pdf": (DamagedPDFError, "truncated"),
     "damaged.pdf": (DamagedPDFError, "cannot be read"),
     "encrypted.pdf": (EncryptedPDFError, "encrypted"),
-    "scanned.pdf": (NoTextLayerError, "scanned"),
+    "scanned.pdf": (NoTextLayerError, "scanned"),  # with OCR off (--ocr never); read by OCR otherwise
 }
 
 
@@ -38,13 +39,13 @@ def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
 def test_read_pdf_raises_named_error(bad_dir, name):
     error, words = BAD[name]
     with pytest.raises(error) as info:
-        read_pdf(bad_dir / name)
+        read_pdf(bad_dir / name, ExtractSettings(ocr="never"))
     assert name in str(info.value) and words in str(info.value)
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_cli_one_line_no_traceback(bad_dir, tmp_path, name):
-    run = cli("extract", bad_dir / name, "--out", tmp_path / "out")
+    run = cli("extract", bad_dir / name, "--out", tmp_path / "out", "--ocr", "never")
     assert run.returncode == 1
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1, run.stderr
@@ -68,7 +69,8 @@ def test_real_disclosures_yield_no_rows_and_no_crash(real_pdfs):
 
 def test_batch_keeps_good_files(bad_dir, sample_pdf, real_pdfs, tmp_path):
     out = tmp_path / "out"
-    run = cli("extract", sample_pdf, *sorted(bad_dir.glob("*.pdf")), real_pdfs[0], "--out", out, "--workers", "2")
+    run = cli("extract", sample_pdf, *sorted(bad_dir.glob("*.pdf")), real_pdfs[0], "--out", out, "--workers", "2",
+              "--ocr", "never")
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     reasons = [line for line in run.stderr.splitlines() if ".pdf:" in line]
@@ -86,7 +88,7 @@ def test_owner_password_only_is_read(fixtures_dir):
 
 
 def test_crash_while_writing_leaves_no_half_file(sample_pdf, tmp_path, monkeypatch):
-    from budgetlib import ExtractSettings, extract
+    from budgetlib import extract
 
     out = tmp_path / "out"
     result = extract([sample_pdf], ExtractSettings(cache=False))  # no cache: no up-to-date stamp, always written

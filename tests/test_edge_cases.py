@@ -170,7 +170,7 @@ def test_batch_statuses_with_two_workers(tmp_path):
     shutil.copytree(FIXTURES / "bad", tmp_path / "bad")
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(tmp_path), "--out", str(out),
-                           "--workers", "2"], capture_output=True, text=True)
+                           "--workers", "2", "--ocr", "never"], capture_output=True, text=True)
     assert proc.returncode == 1
     sources = pd.read_csv(out / "sources.csv", encoding="utf-8-sig", keep_default_na=False)
     status = dict(zip(sources["source"], sources["status"]))

@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from ..checks import run_checks
 from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
+from ..indicators import parse_indicators
 from ..layouts import Layout, detect_layout, header_fields
 from ..messages import say
 from ..model import Document, Finding, Row
@@ -19,8 +21,10 @@ from . import verify
 from .borderless import borderless_table
 from .context import assign_departments, budget_year, department_and_unit
 from .grid import PageTable, merged_rows, regroup, ruled_tables
+from .ocr import OcrPage, image_pages, repair
 from .pdf import parser_damage, read_text
 from .stitch import stitch
+from .trust import ocr_doubts
 
 log_ = logging.getLogger("budgetlib.extract")
 
@@ -78,12 +82,16 @@ class _Pages:
 
     TEXT = ("text-gaps", "text-top", "text-middle", "text-bottom")
 
-    def __init__(self, path: Path, pages: list[int], layout: Layout, settings: ExtractSettings) -> None:
+    def __init__(self, path: Path, pages: list[int], layout: Layout, settings: ExtractSettings,
+                 ocr: dict[int, OcrPage] | None = None) -> None:
         self.path, self.pages, self.layout, self.settings = path, pages, layout, settings
-        self.ruled = ruled_tables(path, pages, settings)
+        self.ocr = ocr or {}
+        self.ruled = ruled_tables(path, [p for p in pages if p not in self.ocr], settings)
         self.readings: dict[int, dict[str, list[PageTable]]] = {p: {} for p in pages}
 
     def options(self, page: int) -> list[str]:
+        if page in self.ocr:
+            return ["ocr"]
         names = ["lattice"] + (["lattice-vector"] if self.settings.engine != "vector" else [])
         return names + list(self.TEXT)
 
@@ -91,7 +99,10 @@ class _Pages:
         """The page's tables read as ``name``; None when that reading finds no table."""
         cache = self.readings[page]
         if name not in cache:
-            if name == "lattice":
+            if name == "ocr":
+                table = self.ocr[page].table if page in self.ocr else None
+                cache[name] = _table_of([table], self.layout) if table else []
+            elif name == "lattice":
                 cache[name] = _table_of(self.ruled.get(page, []), self.layout)
             elif name == "lattice-vector":
                 vector = ruled_tables(self.path, [page], self.settings, engine="vector")[page]
@@ -106,7 +117,9 @@ class _Pages:
 
     def default(self, page: int, previous: PageTable | None, notes: list[str]) -> str:
         """The first reading that holds together: lattice, unless it merged rows (a cell with two amounts),
-        then the PDF's ruling lines, then text positions."""
+        then the PDF's ruling lines, then text positions; a scanned page's only reading is its OCR."""
+        if page in self.ocr:
+            return "ocr"
         lattice = self.reading(page, "lattice")
         if lattice and not any(merged_rows(t) for t in lattice):
             return "lattice"
@@ -262,9 +275,22 @@ def _doubt(source: str, page: int, chosen: str, key: str, lang: str, **params: o
                    say(key, lang, page=page, chosen=chosen, **params), field="rows", actual=chosen, rule=key)
 
 
+def _ocr(path: Path, texts: list[str], settings: ExtractSettings) -> dict[int, OcrPage]:
+    """The pages read by OCR (``settings.ocr``: auto reads the image pages without text)."""
+    pages = image_pages(path, texts, settings.ocr)
+    if not pages:
+        return {}
+    from .ocr import read_page
+
+    return {p: read_page(path, p) for p in pages}
+
+
 def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Document:
     """``where``: the path a budget year may be read from (the file's, or the name of bytes given)."""
     pdf = read_text(path)
+    ocr = _ocr(path, pdf.texts, settings)
+    if ocr:
+        pdf = replace(pdf, texts=[ocr[i + 1].text if i + 1 in ocr else t for i, t in enumerate(pdf.texts)])
     if not any(t.strip() for t in pdf.texts):
         if any(pdf.images):
             raise NoTextLayerError(path)
@@ -274,9 +300,11 @@ def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Doc
         raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
     pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)], pdf.texts)
     notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
+    notes += [f"page {p}: read by OCR at {o.dpi:.0f} dpi, turned {o.angle:+.2f}°, "
+              f"{'a ruled table' if o.table else 'no ruled table'} ({o.seconds:.1f} s)" for p, o in ocr.items()]
     department, amount_unit = department_and_unit(pdf.texts, pages)
     with parser_damage(path):
-        readings = _Pages(path, pages, layout, settings)
+        readings = _Pages(path, pages, layout, settings, {p: o for p, o in ocr.items() if p in pages})
         choice, rows, log, _, tried = _choose(readings, layout, settings, department, notes)
     notes.extend(log)
     if not rows:
@@ -293,9 +321,16 @@ def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Doc
     doc = Document(source=source, sha256=pdf.sha256, department=department, amount_unit=amount_unit,
                    layout=layout.name, pages=sorted({r.page for r in rows}), rows=rows, log=notes,
                    year=year, year_from=year_from)
+    for row in rows:
+        row.read_by = "ocr" if row.page in ocr else "text"
+        if row.read_by == "ocr" and (fixed := repair(row.indicators_text)) != row.indicators_text:
+            row.indicators_text, row.indicators = fixed, parse_indicators(fixed)  # the grammar's separators
     doc.findings = run_checks(doc, settings)
+    if ocr:
+        doc.findings = ocr_doubts(doc, ocr, settings.lang)
     notes.append(f"indicator framework {doc.framework} (detected from the indicators' types and codes)")
-    doubts = _doubts(rows, doc.findings, tried, choice, source, settings.lang)
+    doubts = _doubts(rows, doc.findings, {p: v for p, v in tried.items() if p not in ocr}, choice, source,
+                     settings.lang)
     if doubts:  # a sum on a doubted page is not reported as the table's own defect
         doubted = {d.page for d in doubts}
         doc.findings = doubts + [f for f in doc.findings if not (f.check == "sum_mismatch" and f.page in doubted)]

@@ -1,0 +1,142 @@
+"""Scanned disclosures: how well OCR reads them, per dpi.
+
+The fixture tables printed to grey images at 150, 200 and 300 dpi, turned by small angles, blurred and
+speckled (``tools/make_scans.py bench``), read by ``read_pdf`` (OCR) and compared with their truth:
+
+- amounts exact or flagged: every amount either equals the truth or carries an ``ocr_doubt`` (target 100 %)
+- amounts exact: without counting the flagged ones
+- unit and project names exact (target ≥ 99 %)
+- character error rate of goals (edit distance / length, target ≤ 0.5 %)
+- indicator fields exact (seq, codes, names, both values; target ≥ 98 %)
+- seconds per page on this machine (target ≤ 10 s at 200 dpi on 2 cores)
+
+    python benchmarks/bench_ocr.py [--out benchmarks/ocr_latest.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AMOUNTS = ("total", "fiscal", "special_account", "other")
+IND = ("seq", "level1_code", "level1", "level2_code", "level2", "indicator", "period_value", "annual_value")
+
+
+def cer(got: str, want: str) -> tuple[int, int]:
+    """Edit distance and length of ``want`` (Levenshtein, characters)."""
+    prev = list(range(len(got) + 1))
+    for i, w in enumerate(want, 1):
+        cur = [i]
+        for j, g in enumerate(got, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (w != g)))
+        prev = cur
+    return prev[-1], len(want)
+
+
+def _pairs(rows: list, wanted: list[dict]) -> list[tuple]:
+    """Rows read paired with the truth's by their names (a row split in two, or one missed, does not shift
+    the rest); a truth row with no partner is paired with None and counts as wrong in every field."""
+    from difflib import SequenceMatcher
+
+    def key(name: str) -> str:
+        return "".join(name.split()).replace("（", "(").replace("）", ")")
+
+    sm = SequenceMatcher(None, [key(r.name) for r in rows], [key(w["name"]) for w in wanted], autojunk=False)
+    partner: dict[int, int] = {}
+    for op, a0, a1, b0, b1 in sm.get_opcodes():
+        if op in ("equal", "replace"):
+            partner.update({b: a for a, b in zip(range(a0, a1), range(b0, b1))})
+    return [(rows[partner[i]] if i in partner else None, w) for i, w in enumerate(wanted)]
+
+
+def measure(pdf: Path, truth: dict) -> dict:
+    from budgetlib import read_pdf
+
+    start = time.perf_counter()
+    doc = read_pdf(pdf)
+    seconds = time.perf_counter() - start
+    doubts = {(f.page, f.unit, f.project, f.field) for f in doc.findings if f.check == "ocr_doubt"}
+    doubted_rows = {(f.unit, f.project) for f in doc.findings if f.check == "ocr_doubt" and not f.field}
+    m = defaultdict(int)
+    m["pages"] = len(doc.pages)
+    m["seconds"] = seconds
+    m["rows_read"], m["rows"] = len(doc.rows), len(truth["rows"])
+    for row, want in _pairs(doc.rows, truth["rows"]):
+        if row is None:  # not read at all: every field wrong
+            m["amounts"] += len(AMOUNTS)
+            m["names"] += want["kind"] != "total"
+            m["goal_edits"] += len(want["goal"])
+            m["goal_chars"] += len(want["goal"])
+            m["ind_fields"] += len(IND) * len(want["indicators"])
+            continue
+        project = row.name if row.kind == "project" else ""
+        for f in AMOUNTS:
+            exp = None if want[f] is None else Decimal(want[f])
+            m["amounts"] += 1
+            exact = row.amounts[f] == exp
+            flagged = (row.page, row.unit, project, f) in doubts or (row.unit, project) in doubted_rows
+            m["amounts_exact"] += exact
+            m["amounts_ok"] += exact or flagged
+        if row.kind != "total":
+            m["names"] += 1
+            m["names_exact"] += row.name == want["name"]
+        if want["goal"]:
+            d, n = cer(row.goal, want["goal"])
+            m["goal_edits"] += d
+            m["goal_chars"] += n
+        for ind, wi in zip(row.indicators, want["indicators"]):
+            for k in IND:
+                e = int(wi[k]) if k.endswith("code") and wi[k] is not None else wi[k]
+                m["ind_fields"] += 1
+                m["ind_exact"] += getattr(ind, k) == e
+        m["ind_fields"] += len(IND) * max(0, len(want["indicators"]) - len(row.indicators))
+    return dict(m)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ocr_latest.md")
+    args = parser.parse_args()
+    from budgetlib import config
+
+    folder = config.CACHE_DIR / "bench-scans"
+    if not (folder / ".done").exists():
+        subprocess.run([sys.executable, str(ROOT / "tools" / "make_scans.py"), "bench", "--out", str(folder)],
+                       check=True)
+        (folder / ".done").touch()
+    by_dpi: dict[int, dict] = defaultdict(lambda: defaultdict(float))
+    for pdf in sorted(folder.glob("*.pdf")):
+        dpi = int(pdf.stem.split("_")[-2])
+        truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))[0]
+        for k, v in measure(pdf, truth).items():
+            by_dpi[dpi][k] += v
+        by_dpi[dpi]["scans"] += 1
+    lines = ["# OCR of scanned tables, per dpi", "",
+             f"Machine: {os.cpu_count()} cores. Scans: the fixture tables as grey images, turned by -1.8° and "
+             "+0.9°, blurred and speckled (`tools/make_scans.py bench`).", "",
+             "| dpi | scans | pages | amounts exact or flagged | amounts exact | names exact | goal CER | "
+             "indicator fields exact | s/page |", "|---|---|---|---|---|---|---|---|---|"]
+    for dpi, m in sorted(by_dpi.items()):
+        def pct(a: str, b: str, m: dict = m) -> str:
+            return f"{m[a] / m[b]:.1%}" if m[b] else "–"
+
+        lines.append(f"| {dpi} | {int(m['scans'])} | {int(m['pages'])} | {pct('amounts_ok', 'amounts')} | "
+                     f"{pct('amounts_exact', 'amounts')} | {pct('names_exact', 'names')} | "
+                     f"{m['goal_edits'] / m['goal_chars']:.2%} | {pct('ind_exact', 'ind_fields')} | "
+                     f"{m['seconds'] / m['pages']:.1f} |")
+    text = "\n".join(lines) + "\n"
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,252 @@
+"""Scanned pages: the table read from the image, with every cell's confidence.
+
+The page's image is rendered at its own resolution (150–300 dpi), turned level (the skew, up to a few
+degrees, measured on the long ruling lines), and its ruling lines found with OpenCV (morphological
+opening: long horizontal and vertical strokes).  RapidOCR (``rapidocr-onnxruntime``, whose Chinese
+detection and recognition models ship inside its wheel: nothing is downloaded) finds and reads the text
+lines; a line that crosses a vertical rule is cut at the rule and each part read again on its own.  Each
+cell's text is its lines top to bottom (as camelot gives a ruled cell), with the lowest confidence of
+its parts.  The result is a ``PageTable`` like any ruled page's, so stitching, parsing and the checks are
+the same; the confidences go to the ``ocr_doubt`` findings (``document.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .grid import PageTable
+
+log = logging.getLogger("budgetlib.extract")
+
+MIN_DPI, MAX_DPI = 200, 300  # a 150-dpi scan is read enlarged to 200: small print reads better
+LOW_CONFIDENCE = 0.9  # a cell read with less is an ocr_doubt
+
+# OCR cannot tell a full-width ； from ： in small print; where the indicator grammar fixes the separator
+# (after a type's code and name, before 实施周期指标值 / 年度指标值) the grammar's is taken
+_TYPE_THEN_COLON = re.compile(r"(\d+\s*[-－—]\s*[\u4e00-\u9fff]{2,9}?(?:指标|效益|影响|满意度))\s*[：:](?=\s*\S)")
+_COLON_THEN_VALUE = re.compile(r"[：:]\s*(?=(?:实施周期|年度)指标值)")
+
+
+def repair(text: str) -> str:
+    """``text`` with the separators the indicator grammar fixes (``1-产出指标：11-数量指标：`` →
+    ``1-产出指标；11-数量指标；``); anything else as read."""
+    return _COLON_THEN_VALUE.sub("；", _TYPE_THEN_COLON.sub(r"\1；", text))
+
+
+@dataclass
+class OcrPage:
+    page: int
+    text: str  # every line of the page, top to bottom (for the title, 部门名称 and header)
+    table: PageTable | None
+    confidence: dict[str, float] = field(default_factory=dict)  # a cell's text → the lowest confidence in it
+    dpi: float = 0.0
+    angle: float = 0.0
+    seconds: float = 0.0
+
+
+@functools.cache
+def engine():
+    """One RapidOCR engine per process (its models load once)."""
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+def _render(path: Path, page: int) -> tuple[np.ndarray, float, float]:
+    """The page as a grey image at its scan's resolution (within 200–300 dpi); the dpi and the page height in
+    points."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(path))
+    p = doc[page - 1]
+    width, height = p.get_size()
+    dpi = 200.0
+    for obj in p.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+        px = obj.get_px_size()[0]
+        left, _, right, _ = obj.get_bounds()
+        if right - left > width / 2:
+            dpi = px / (right - left) * 72
+            break
+    dpi = min(MAX_DPI, max(MIN_DPI, dpi))
+    img = np.array(p.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    return img, dpi, height
+
+
+def _skew(gray: np.ndarray) -> float:
+    """The angle (degrees) of the page's long horizontal rules: the median of the long line segments."""
+    import cv2
+
+    bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    lines = cv2.HoughLinesP(bw, 1, np.pi / 1800, threshold=200, minLineLength=gray.shape[1] // 4, maxLineGap=8)
+    if lines is None:
+        return 0.0
+    segments = np.asarray(lines).reshape(-1, 4).astype(float)
+    angles = [np.degrees(np.arctan2(y2 - y1, x2 - x1)) for x1, y1, x2, y2 in segments]
+    angles = [a for a in angles if abs(a) < 5]
+    return float(np.median(angles)) if angles else 0.0
+
+
+def _level(gray: np.ndarray, angle: float) -> np.ndarray:
+    import cv2
+
+    if abs(angle) < 0.05:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def _bounds(profile: np.ndarray, threshold: float) -> list[float]:
+    """Centres of the runs of ``profile`` above ``threshold`` (a rule is a few pixels thick)."""
+    out, start = [], None
+    for i, v in enumerate(np.append(profile, 0)):
+        if v >= threshold and start is None:
+            start = i
+        elif v < threshold and start is not None:
+            out.append((start + i - 1) / 2)
+            start = None
+    return out
+
+
+def _grid(gray: np.ndarray) -> tuple[list[float], list[float]]:
+    """The y of every horizontal rule and the x of every vertical one, in pixels."""
+    import cv2
+
+    h, w = gray.shape
+    bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    horizontal = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (w // 30, 1)))
+    vertical = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, h // 40)))
+    rows = (horizontal > 0).sum(axis=1)
+    ys = _bounds(rows, 0.5 * rows.max()) if rows.max() else []
+    if len(ys) < 2:
+        return ys, []
+    top, bottom = int(ys[0]), int(ys[-1])
+    cols = (vertical[top:bottom + 1] > 0).sum(axis=0)
+    xs = _bounds(cols, 0.5 * (bottom - top)) if bottom > top else []
+    return ys, xs
+
+
+# a speck of the scan read as a Latin mark between two characters that are not digits or letters: a budget
+# table never prints one there (a real decimal point stands between digits)
+_STRAY = re.compile(r"(?<=[^\x00-\x7f])[.·'`,](?=[^\x00-\x7f])")
+_SPECK = re.compile(r"[\s。.,，、·'‘’`\-_:：;；]*")
+
+
+def _boxes(img: np.ndarray) -> list[tuple[float, float, float, float, str, float]]:
+    """Text lines: (x0, y0, x1, y1, text, confidence).  A line of punctuation alone is a speck of the scan
+    (a real 。 is read with the line it ends)."""
+    result, _ = engine()(np.dstack([img] * 3))
+    out = []
+    for box, text, score in result or []:
+        if _SPECK.fullmatch(text):
+            continue
+        xs, ys = [pt[0] for pt in box], [pt[1] for pt in box]
+        out.append((min(xs), min(ys), max(xs), max(ys), text, float(score)))
+    return out
+
+
+def _recognise(img: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float]:
+    """Read one cut of a text line again on its own (recognition only)."""
+    crop = img[max(0, int(y0) - 2):int(y1) + 3, max(0, int(x0)):int(x1) + 1]
+    if crop.size == 0 or crop.shape[1] < 4:
+        return "", 1.0
+    result, _ = engine()(np.dstack([crop] * 3), use_det=False, use_cls=False, use_rec=True)
+    if not result:
+        return "", 0.0
+    text, score = result[0][0], float(result[0][1])
+    return text, score
+
+
+def read_page(path: Path, page: int) -> OcrPage:
+    """One image page read by OCR: its text, and its table when it has ruling lines."""
+    import time
+
+    start = time.perf_counter()
+    raw, dpi, height_pt = _render(path, page)
+    angle = _skew(raw)
+    img = _level(raw, angle)
+    boxes = _boxes(img)
+    ys, xs = _grid(img)
+    scale = dpi / 72
+    lines: list[tuple[float, float, str]] = [((b[1] + b[3]) / 2, b[0], b[4]) for b in boxes]
+    lines.sort()
+    text = _join_lines([(y, x, t) for y, x, t in lines])
+    result = OcrPage(page, text, None, dpi=dpi, angle=angle)
+    if len(ys) >= 2 and len(xs) >= 5:
+        result.table, result.confidence = _table(img, boxes, ys, xs, page, height_pt, scale)
+    result.seconds = time.perf_counter() - start
+    log.info("page %d: OCR at %.0f dpi, turned %.2f°, %d text lines, %s in %.1f s", page, dpi, angle, len(boxes),
+             f"{len(ys) - 1} rows × {len(xs) - 1} columns" if result.table else "no ruled table", result.seconds)
+    return result
+
+
+def _join_lines(items: list[tuple[float, float, str]]) -> str:
+    """Text pieces (y, x, text) as lines: pieces whose centres lie within a few pixels share a line."""
+    out: list[list[tuple[float, float, str]]] = []
+    for y, x, t in sorted(items):
+        if out and abs(out[-1][0][0] - y) < 8:
+            out[-1].append((y, x, t))
+        else:
+            out.append([(y, x, t)])
+    return "\n".join(" ".join(t for _, _, t in sorted(line, key=lambda p: p[1])) for line in out)
+
+
+def _table(img: np.ndarray, boxes: list, ys: list[float], xs: list[float], page: int, height_pt: float,
+           scale: float) -> tuple[PageTable, dict[str, float]]:
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    pieces: dict[tuple[int, int], list[tuple[float, float, str, float]]] = {}
+    for x0, y0, x1, y1, text, score in boxes:
+        cy = (y0 + y1) / 2
+        r = next((i for i in range(n_rows) if ys[i] <= cy < ys[i + 1]), None)
+        if r is None:
+            continue
+        cuts = [x for x in xs if x0 + 3 < x < x1 - 3]
+        if not cuts:
+            c = next((i for i in range(n_cols) if xs[i] <= (x0 + x1) / 2 < xs[i + 1]), None)
+            if c is not None:
+                pieces.setdefault((r, c), []).append((cy, x0, text, score))
+            continue
+        edges = [x0, *cuts, x1]  # a line across a rule: each part read again on its own
+        for a, b in itertools.pairwise(edges):
+            part, s = _recognise(img, a + 2, y0, b - 2, y1)
+            c = next((i for i in range(n_cols) if xs[i] <= (a + b) / 2 < xs[i + 1]), None)
+            if part and c is not None:
+                pieces.setdefault((r, c), []).append((cy, a, part, s))
+    cells, confidence = [], {}
+    for r in range(n_rows):
+        row = []
+        for c in range(n_cols):
+            got = pieces.get((r, c), [])
+            text = repair(_STRAY.sub("", _join_lines([(y, x, t) for y, x, t, _ in got])))
+            row.append(text)
+            if got:
+                confidence[text] = min(s for *_, s in got)
+        cells.append(row)
+    rows_y = [(height_pt - ys[i] / scale, height_pt - ys[i + 1] / scale) for i in range(n_rows)]
+    return PageTable(page, "lattice", cells, rows_y), confidence
+
+
+def image_pages(path: Path, texts: list[str], mode: str) -> list[int]:
+    """The pages to read by OCR: ``auto``: those without text that hold an image; ``always``: every page;
+    ``never``: none."""
+    if mode == "never":
+        return []
+    if mode == "always":
+        return list(range(1, len(texts) + 1))
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(path))
+    return [i + 1 for i, t in enumerate(texts) if not t.strip()
+            and any(True for _ in doc[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))]
+
+
+__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "image_pages", "read_page", "repair"]

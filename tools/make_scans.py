@@ -1,0 +1,99 @@
+"""Scanned disclosures: the repository's fixture PDFs printed to grey images and stored as image-only PDFs,
+the way a department scans its printed, stamped table.
+
+Each page is rendered at 150, 200 or 300 dpi, turned by a small angle (up to 2°), blurred slightly and
+sprinkled with speckles, then saved as a JPEG inside a PDF with no text layer.  Seeded: the same call makes
+the same images.
+
+    python tools/make_scans.py fixtures            # tests/fixtures/scans: a few small ones, with their truth
+    python tools/make_scans.py bench --out DIR     # the OCR benchmark's set: every dpi, several angles
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw, ImageFilter
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+OUT = FIXTURES / "scans"
+
+
+def scan(pdf: Path, out: Path, dpi: int, angle: float, seed: str, blur: float = 0.6, speckles: int = 400,
+         quality: int = 80) -> None:
+    """``pdf`` as an image-only PDF: grey pages at ``dpi``, turned by ``angle`` degrees, blurred, speckled."""
+    rng = random.Random(seed)
+    doc = pdfium.PdfDocument(str(pdf))
+    images = []
+    for i in range(len(doc)):
+        img = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+        draw = ImageDraw.Draw(img)
+        for _ in range(speckles):
+            x, y = rng.randrange(img.width), rng.randrange(img.height)
+            r = rng.choice((0, 0, 1))
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=rng.randrange(0, 120))
+        images.append(img)
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=images[1:], quality=quality)
+    out.write_bytes(buf.getvalue())
+
+
+def _truth_of(pdf: Path) -> dict | None:
+    """The fixture's truth (tests' JSON form, with the page of each row), when the repository has one."""
+    beside = pdf.with_suffix(".json")
+    if beside.exists():
+        data = json.loads(beside.read_text(encoding="utf-8"))
+        return data[0] if isinstance(data, list) else data
+    return None
+
+
+def fixtures() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    cases = [  # (source, dpi, angle): small, and every dpi once
+        (FIXTURES / "corpus" / "minzheng_2023.pdf", 200, 0.8),
+        (FIXTURES / "corpus" / "chengguan_2023.pdf", 150, -1.5),
+        (FIXTURES / "corpus" / "minzheng_2023.pdf", 300, 1.9),
+    ]
+    for src, dpi, angle in cases:
+        out = OUT / f"{src.stem}_{dpi}dpi.pdf"
+        scan(src, out, dpi, angle, seed=f"{src.name}:{dpi}", quality=70)
+        shutil.copy(src.with_suffix(".json"), out.with_suffix(".json"))
+        print(out.relative_to(ROOT), out.stat().st_size, "bytes")
+
+
+def bench(out: Path, sources: list[Path]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for src in sources:
+        for dpi in (150, 200, 300):
+            for angle in (-1.8, 0.9):
+                target = out / f"{src.stem}_{dpi}_{angle:+.1f}.pdf"
+                scan(src, target, dpi, angle, seed=f"{src.name}:{dpi}:{angle}")
+                shutil.copy(src.with_suffix(".json"), target.with_suffix(".json"))
+    print(f"{len(list(out.glob('*.pdf')))} scans → {out}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    sub.add_parser("fixtures")
+    b = sub.add_parser("bench")
+    b.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    if args.what == "fixtures":
+        fixtures()
+    else:
+        bench(args.out, [FIXTURES / "corpus" / "minzheng_2023.pdf", FIXTURES / "corpus" / "chengguan_2024.pdf"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
