@@ -104,25 +104,33 @@ def indicator_levels(indicators: pd.DataFrame) -> Figure:
     return fig
 
 
-def indicator_levels_by_unit(indicators: pd.DataFrame, level: str = "level2") -> Figure:
-    """Share of each indicator type within each unit (stacked, 100%)."""
-    df = indicators.assign(type=_code_label(indicators, level))
-    table = pd.crosstab(df["unit"], df["type"])
-    share = table.div(table.sum(axis=1), axis=0)
+def stacked_shares(counts: pd.DataFrame, title: str, legend: dict[str, str] | None = None,
+                   ncols: int = 4) -> Figure:
+    """One bar per row of ``counts`` (a crosstab), split into the shares of its columns (100 %), the row's
+    total in brackets after its label; ``legend`` renames the columns."""
+    share = counts.div(counts.sum(axis=1), axis=0)
     labels = short_names(list(share.index))
     fig = _figure(0.6 * len(share) + 2.2, 11)
     ax = fig.subplots()
     left = pd.Series(0.0, index=share.index)
     for i, col in enumerate(share.columns):
-        ax.barh([f"{labels[u]}（{table.loc[u].sum()}）" for u in share.index], share[col], left=left,
-                color=COLORS[i % len(COLORS)], label=col, hatch="//" if i >= len(COLORS) else None)
+        ax.barh([f"{labels[u]}（{counts.loc[u].sum()}）" for u in share.index], share[col], left=left,
+                color=COLORS[i % len(COLORS)], label=(legend or {}).get(col, col),
+                hatch="//" if i >= len(COLORS) else None)
         left += share[col]
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xlim(0, 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=4, frameon=False, fontsize=8)
-    which = "二级" if level == "level2" else "一级"
-    ax.set_title(f"{_department(indicators)}：各单位{which}指标构成（括号内为指标个数）")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=ncols, frameon=False, fontsize=8)
+    ax.set_title(title)
     return fig
+
+
+def indicator_levels_by_unit(indicators: pd.DataFrame, level: str = "level2") -> Figure:
+    """Share of each indicator type within each unit (stacked, 100%)."""
+    df = indicators.assign(type=_code_label(indicators, level))
+    which = "二级" if level == "level2" else "一级"
+    return stacked_shares(pd.crosstab(df["unit"], df["type"]),
+                          f"{_department(indicators)}：各单位{which}指标构成（括号内为指标个数）")
 
 
 KIND_LABELS = {"percent": "百分比", "quantity": "数量", "money": "金额", "duration": "时长",
@@ -185,21 +193,7 @@ def indicator_mix_by_department(indicators: pd.DataFrame) -> Figure:
     from .taxonomy import norm
 
     df = indicators.assign(type=indicators["level1"].map(lambda v: norm(v) if isinstance(v, str) else "未能解析"))
-    table = pd.crosstab(df["department"], df["type"])
-    share = table.div(table.sum(axis=1), axis=0)
-    labels = short_names(list(share.index))
-    fig = _figure(0.55 * len(share) + 2.0, 10)
-    ax = fig.subplots()
-    left = pd.Series(0.0, index=share.index)
-    for i, col in enumerate(share.columns):
-        ax.barh([f"{labels[d]}（{table.loc[d].sum()}）" for d in share.index], share[col], left=left,
-                color=COLORS[i % len(COLORS)], label=col)
-        left += share[col]
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
-    ax.set_xlim(0, 1)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=5, frameon=False, fontsize=8)
-    ax.set_title("各部门一级指标构成（括号内为指标个数）")
-    return fig
+    return stacked_shares(pd.crosstab(df["department"], df["type"]), "各部门一级指标构成（括号内为指标个数）", ncols=5)
 
 
 __all__ = [
@@ -211,6 +205,7 @@ __all__ = [
     "short_names",
     "spending_by_department",
     "spending_by_unit",
+    "stacked_shares",
     "top_keywords",
     "value_kinds",
 ]

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..amounts import in_wan
-from ..charts import COLORS, _figure, short_names
+from ..charts import COLORS, _figure, stacked_shares
 
 CLASS_LABELS = {"measurable": "可衡量", "graded": "等级", "vague": "模糊", "unreadable": "无法识别",
                 "unclassified": "未归类"}
@@ -53,19 +53,9 @@ def share_chart(reviewed: pd.DataFrame, by: str = "unit") -> Figure:
     shares).  Units are only compared within one department: give a department's rows, or by department."""
     counts = reviewed.pivot_table(index=by, columns="class", values="seq", aggfunc="size", fill_value=0)
     counts = counts.reindex(columns=[c for c in CLASS_LABELS if c in counts.columns])
-    shares = counts.div(counts.sum(axis=1), axis=0).sort_values(counts.columns[0])
-    labels = short_names(list(shares.index))
-    fig = _figure(0.55 * len(shares) + 1.5)
-    ax = fig.subplots()
-    left = pd.Series(0.0, index=shares.index)
-    for col, color in zip(shares.columns, [*COLORS, "#999999", "#cccccc"]):
-        ax.barh([labels[u] for u in shares.index], shares[col], left=left, color=color, label=CLASS_LABELS[col])
-        left += shares[col]
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:.0%}")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=5, frameon=False, fontsize=8)
-    ax.set_title(f"各{'部门' if by == 'department' else '单位'}年度指标值：可衡量、等级与模糊的占比")
-    return fig
+    counts = counts.loc[(counts.iloc[:, 0] / counts.sum(axis=1)).sort_values().index]
+    return stacked_shares(counts, f"各{'部门' if by == 'department' else '单位'}年度指标值：可衡量、等级与模糊的占比",
+                          legend=CLASS_LABELS, ncols=5)
 
 
 def families_chart(reviewed: pd.DataFrame, top: int = 15) -> Figure:
