@@ -56,6 +56,58 @@ def _truth_of(pdf: Path) -> dict | None:
     return None
 
 
+def context_pages(out: Path, department: str, year: int) -> None:
+    """A disclosure's other pages: a cover and two pages of another table (部门收支总表), no 绩效目标表."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    w, h = landscape(A4)
+    c = canvas.Canvas(str(out), pagesize=(w, h))
+    c.setFont("STSong-Light", 28)
+    c.drawCentredString(w / 2, h * 0.62, f"{department}")
+    c.drawCentredString(w / 2, h * 0.52, f"{year}年部门预算")
+    c.showPage()
+    for k in range(2):
+        c.setFont("STSong-Light", 16)
+        c.drawCentredString(w / 2, h - 50, "部门收支总表" if k == 0 else "部门收入总表")
+        c.setFont("STSong-Light", 9)
+        c.drawString(40, h - 75, f"部门名称：{department}")
+        c.drawRightString(w - 40, h - 75, "单位：万元")
+        for i in range(14):
+            y = h - 95 - i * 26
+            c.line(40, y, w - 40, y)
+            c.drawString(48, y - 17, ["项目", "一般公共预算拨款收入", "政府性基金预算拨款收入", "事业收入"][i % 4])
+            c.drawRightString(w / 2 - 10, y - 17, f"{(i + 1) * 137.45:,.2f}")
+        c.line(40, h - 95 - 14 * 26, w - 40, h - 95 - 14 * 26)
+        for x in (40, w / 2, w - 40):
+            c.line(x, h - 95, x, h - 95 - 14 * 26)
+        c.showPage()
+    c.save()
+
+
+def disclosure(out: Path, table: Path, dpi: int = 200, angle: float = 0.6) -> list[int]:
+    """A scanned disclosure: cover, two pages of another table, the 绩效目标表 of ``table``, scanned; returns
+    the page offset of the table."""
+    import tempfile
+
+    truth = _truth_of(table)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx, merged = Path(tmp) / "context.pdf", Path(tmp) / "merged.pdf"
+        context_pages(ctx, truth["department"], truth["year"])
+        doc = pdfium.PdfDocument.new()
+        doc.import_pages(pdfium.PdfDocument(str(ctx)))
+        offset = len(doc)
+        doc.import_pages(pdfium.PdfDocument(str(table)))
+        doc.save(str(merged))
+        scan(merged, out, dpi, angle, seed=f"disclosure:{table.name}", quality=60)
+    truth["pages"] = [p + offset for p in truth["pages"]]
+    out.with_suffix(".json").write_text(json.dumps([truth], ensure_ascii=False, indent=1), encoding="utf-8")
+    return offset
+
+
 def fixtures() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     cases = [  # (source, dpi, angle): small, and every dpi once
@@ -68,6 +120,9 @@ def fixtures() -> None:
         scan(src, out, dpi, angle, seed=f"{src.name}:{dpi}", quality=70)
         shutil.copy(src.with_suffix(".json"), out.with_suffix(".json"))
         print(out.relative_to(ROOT), out.stat().st_size, "bytes")
+    out = OUT / "disclosure_minzheng_2023.pdf"
+    disclosure(out, FIXTURES / "corpus" / "minzheng_2023.pdf")
+    print(out.relative_to(ROOT), out.stat().st_size, "bytes")
 
 
 def bench(out: Path, sources: list[Path]) -> None:

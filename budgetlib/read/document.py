@@ -275,9 +275,13 @@ def _doubt(source: str, page: int, chosen: str, key: str, lang: str, **params: o
                    say(key, lang, page=page, chosen=chosen, **params), field="rows", actual=chosen, rule=key)
 
 
-def _ocr(path: Path, texts: list[str], settings: ExtractSettings) -> dict[int, OcrPage]:
-    """The pages read by OCR (``settings.ocr``: auto reads the image pages without text)."""
-    pages = image_pages(path, texts, settings.ocr)
+# a scanned disclosure of more image pages than this is glanced at first (the top of each page, small)
+# and read in full only where the table is: its title or header, and the pages that continue it
+GLANCE_OVER = 3
+
+
+def _ocr(path: Path, pages: list[int]) -> dict[int, OcrPage]:
+    """``pages`` read in full by OCR."""
     if not pages:
         return {}
     from .ocr import read_page
@@ -288,18 +292,33 @@ def _ocr(path: Path, texts: list[str], settings: ExtractSettings) -> dict[int, O
 def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Document:
     """``where``: the path a budget year may be read from (the file's, or the name of bytes given)."""
     pdf = read_text(path)
-    ocr = _ocr(path, pdf.texts, settings)
-    if ocr:
-        pdf = replace(pdf, texts=[ocr[i + 1].text if i + 1 in ocr else t for i, t in enumerate(pdf.texts)])
-    if not any(t.strip() for t in pdf.texts):
+    scanned = image_pages(path, pdf.texts, settings.ocr)
+    glanced: dict[int, str] = {}
+    if len(scanned) > GLANCE_OVER:
+        from .ocr import glance
+
+        glanced = {p: glance(path, p) for p in scanned}
+        pdf = replace(pdf, texts=[glanced.get(i + 1, t) for i, t in enumerate(pdf.texts)])
+    if not any(t.strip() for t in pdf.texts) and not scanned:
         if any(pdf.images):
             raise NoTextLayerError(path)
         raise TableNotFoundError(path, f"no text on any of its {pdf.n_pages} pages")
     layout = detect_layout(pdf.texts)
-    if layout is None:
+    if layout is None and not (scanned and not glanced):
         raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header")
-    pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)], pdf.texts)
+    pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout and layout.page_may_hold(t)], pdf.texts)
+    ocr = _ocr(path, [p for p in scanned if p in pages or not glanced])
+    if ocr:
+        pdf = replace(pdf, texts=[ocr[i + 1].text if i + 1 in ocr else t for i, t in enumerate(pdf.texts)])
+        if not glanced:  # every page was read in full: find the table in what was read
+            layout = detect_layout(pdf.texts)
+            if layout is None:
+                raise TableNotFoundError(path, f"none of its {pdf.n_pages} pages has the title or header (read by "
+                                               "OCR)")
+            pages = _continued([i + 1 for i, t in enumerate(pdf.texts) if layout.page_may_hold(t)], pdf.texts)
     notes = [f"layout {layout.name}; candidate pages {pages} of {pdf.n_pages}"]
+    if glanced:
+        notes.append(f"{len(glanced)} scanned pages glanced at; read in full by OCR: {sorted(ocr)}")
     notes += [f"page {p}: read by OCR at {o.dpi:.0f} dpi, turned {o.angle:+.2f}°, "
               f"{'a ruled table' if o.table else 'no ruled table'} ({o.seconds:.1f} s)" for p, o in ocr.items()]
     department, amount_unit = department_and_unit(pdf.texts, pages)

@@ -234,6 +234,21 @@ def _table(img: np.ndarray, boxes: list, ys: list[float], xs: list[float], page:
     return PageTable(page, "lattice", cells, rows_y), confidence
 
 
+GLANCE_DPI, GLANCE_TOP = 110, 0.4
+
+
+def glance(path: Path, page: int) -> str:
+    """The text of the top of a scanned page, read small: enough for its title, 部门名称 and header (is the
+    table on it, or does the page go on with another table?) at a fraction of a full reading."""
+    import pypdfium2 as pdfium
+
+    p = pdfium.PdfDocument(str(path))[page - 1]
+    img = np.array(p.render(scale=GLANCE_DPI / 72, grayscale=True).to_pil().convert("L"))
+    top = img[: int(img.shape[0] * GLANCE_TOP)]
+    items = [((b[1] + b[3]) / 2, b[0], b[4]) for b in _boxes(top)]
+    return _join_lines(items)
+
+
 def image_pages(path: Path, texts: list[str], mode: str) -> list[int]:
     """The pages to read by OCR: ``auto``: those without text that hold an image; ``always``: every page;
     ``never``: none."""
@@ -249,4 +264,4 @@ def image_pages(path: Path, texts: list[str], mode: str) -> list[int]:
             and any(True for _ in doc[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))]
 
 
-__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "image_pages", "read_page", "repair"]
+__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "glance", "image_pages", "read_page", "repair"]
