@@ -49,6 +49,15 @@ def by_department(tables: dict[str, pd.DataFrame], department: str | None = None
                                           for k, df in mine.items()}
 
 
+def largest(parts: list[tuple[str, dict[str, pd.DataFrame]]], keep: int) -> list[str]:
+    """The names of the parts (``by_department``) beyond the ``keep`` largest by their printed 合计 (万元)."""
+    if len(parts) <= keep:
+        return []
+    size = {name: in_wan(p["units"]).loc[lambda u: u["unit"] == "合计", "total"].sum() for name, p in parts}
+    ranked = sorted(size, key=lambda n: -float(size[n] or 0))
+    return [name for name, _ in parts if name in set(ranked[keep:])]
+
+
 def finding_departments(findings: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
     """The department of each finding: its project's, else its unit's in the same file, else its file's."""
     by_project = tables["projects"].set_index("project_id")["department"]
@@ -118,5 +127,14 @@ def year_over_year(tables: dict[str, pd.DataFrame], department: str, old: int, n
     return changes(year(old), year(new))
 
 
-__all__ = ["by_department", "departments", "finding_departments", "findings_by_department", "narrow", "overview",
-           "year_over_year", "year_pairs"]
+__all__ = [
+    "by_department",
+    "departments",
+    "finding_departments",
+    "findings_by_department",
+    "largest",
+    "narrow",
+    "overview",
+    "year_over_year",
+    "year_pairs",
+]

@@ -9,6 +9,7 @@ processed_dir = None  # tables written by 01_extract and 03_segment (None: budge
 department = None  # draw one department only (None: each department in turn)
 top_projects = 15  # how many of the largest projects to chart
 top_words = 25  # how many frequent words to chart
+max_departments = 12  # a corpus: chart the largest departments (by 合计) only; -p department NAME draws any one
 
 # %%
 import budgetlib
@@ -20,6 +21,10 @@ nb.setup()
 where = nb.paths(None, processed_dir)
 tables = budgetlib.load_processed(where.processed)
 parts = list(corpus.by_department(tables, department))
+left_out = corpus.largest(parts, max_departments)
+parts = [p for p in parts if p[0] not in left_out]
+nb.note(f"另有 {len(left_out)} 个部门（年度）未画图：{'、'.join(left_out)}；用 `-p department 部门名称` 单独画。"
+        if left_out else "")
 
 # %% [markdown]
 # ## 抽取存疑

@@ -163,3 +163,13 @@ def test_the_department_parameter_narrows_the_report(corpus_report, tmp_path):
     html = (out / "06_corpus.html").read_text(encoding="utf-8")
     overview = re.sub(r"<[^>]+>", "", html.split("各部门的问题")[0])
     assert "广州市荔湾区民政局" in overview and "金花街道办事处" not in overview
+
+
+def test_a_large_corpus_charts_its_largest_departments(corpus_report, tmp_path):
+    raw, _, _ = corpus_report
+    out = tmp_path / "out"
+    run_report(raw, out, tmp_path / "processed", {"max_departments": 2})
+    charts = nbformat.read(out / "04_charts.ipynb", as_version=4)
+    assert _images(_cell(charts, "charts.spending_by_unit")) == 2
+    html = (out / "04_charts.html").read_text(encoding="utf-8")
+    assert "另有 4 个部门（年度）未画图" in html
