@@ -57,7 +57,7 @@ def _pairs(rows: list, wanted: list[dict]) -> list[tuple]:
     return [(rows[partner[i]] if i in partner else None, w) for i, w in enumerate(wanted)]
 
 
-def measure(pdf: Path, truth: dict) -> dict:
+def measure(pdf: Path, truth: dict, show: bool = False) -> dict:
     from budgetlib import read_pdf
 
     start = time.perf_counter()
@@ -88,6 +88,8 @@ def measure(pdf: Path, truth: dict) -> dict:
         if row.kind != "total":
             m["names"] += 1
             m["names_exact"] += row.name == want["name"]
+            if show and row.name != want["name"]:
+                print(f"{pdf.name}: name {row.name!r} != {want['name']!r}")
         if want["goal"]:
             d, n = cer(row.goal, want["goal"])
             m["goal_edits"] += d
@@ -97,6 +99,8 @@ def measure(pdf: Path, truth: dict) -> dict:
                 e = int(wi[k]) if k.endswith("code") and wi[k] is not None else wi[k]
                 m["ind_fields"] += 1
                 m["ind_exact"] += getattr(ind, k) == e
+                if show and getattr(ind, k) != e:
+                    print(f"{pdf.name}: {k} {getattr(ind, k)!r} != {e!r}")
         m["ind_fields"] += len(IND) * max(0, len(want["indicators"]) - len(row.indicators))
     return dict(m)
 
@@ -104,6 +108,7 @@ def measure(pdf: Path, truth: dict) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ocr_latest.md")
+    parser.add_argument("--show", action="store_true", help="print every name and indicator field read wrong")
     args = parser.parse_args()
     from budgetlib import config
 
@@ -116,7 +121,7 @@ def main() -> int:
     for pdf in sorted(folder.glob("*.pdf")):
         dpi = int(pdf.stem.split("_")[-2])
         truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))[0]
-        for k, v in measure(pdf, truth).items():
+        for k, v in measure(pdf, truth, args.show).items():
             by_dpi[dpi][k] += v
         by_dpi[dpi]["scans"] += 1
     lines = ["# OCR of scanned tables, per dpi", "",

@@ -89,12 +89,30 @@ def test_report_section_lists_doubts_first():
     assert "无" in doubts(clean.findings).data
 
 
-def test_a_free_text_line_in_the_wrong_row_is_doubted_by_geometry():
+def test_a_free_text_line_in_the_wrong_row_is_moved_by_geometry():
     """`tools/fidelity.py one 2:152` (Calc, no borders, tight rows, cells aligned to the bottom): the cut at
     white space puts one line of a 绩效目标 in the row above, and no sum or number shows it; the cut
-    anchored on the amounts fits the alignment far better and reads the page differently: a doubt, not a
-    silent row (and not a switch: geometry alone does not overrule a clean checksum)."""
-    doc = read_pdf(HERE / "doubt_goal_line_calc.pdf")
+    anchored on the amounts fits the alignment far better, its checksum no worse, and no row crosses the
+    page's breaks: that cut is taken (and the rendering reads exactly: ``test_rendering_reads_exactly``)."""
+    doc = read_pdf(HERE / "r_2_152_calc.pdf")
+    assert any("geometry chose text-bottom over text-gaps" in line for line in doc.log)
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+
+
+def test_geometry_alone_does_not_switch_a_page_a_row_crosses(monkeypatch):
+    """The same page, read as if a row went on from it to a next page: there a row broken at the page foot
+    may fit no alignment and still be read right, so geometry does not switch; the page is put in doubt
+    instead (a real read of the real PDF; only the fact that a row crosses the page is supplied)."""
+    from budgetlib.read import document
+
+    assemble = document._assemble
+
+    def crossing(*args, **kwargs):
+        rows, log, findings, score, crossed = assemble(*args, **kwargs)
+        return rows, log, findings, score, crossed | {1}
+
+    monkeypatch.setattr(document, "_assemble", crossing)
+    doc = read_pdf(HERE / "r_2_152_calc.pdf", ExtractSettings(cache=False))
     doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
     assert [d.page for d in doubts] == [1]
     assert doubts[0].rule == "extraction_doubt.geometry" and "单元格对齐方式" in doubts[0].message

@@ -80,20 +80,24 @@ def name_column_texts(path: Path) -> list[str]:
 def find_pages(path: Path, truth: dict) -> list[int]:
     """The page each row starts on, where the producer paginated by itself (LibreOffice).
 
-    A row whose name (prefix) is the k-th so far to contain that prefix is on the page holding the
-    k-th occurrence of the prefix in the name column; text order within a page does not matter.
+    A row whose name starts with the k-th occurrence of its prefix among the names so far is on the page
+    holding the k-th occurrence of the prefix in the name column, read across the pages as one text (a name that a
+    page break splits is found whole); text order within a page does not matter.
     """
     texts = name_column_texts(path)
+    joined = "".join(texts)
+    ends = [sum(len(t) for t in texts[: n + 1]) for n in range(len(texts))]
     pages = []
     for i, row in enumerate(truth["rows"]):
         prefix = row["name"][:4]  # short: a narrow name column may print only a few characters before a page break
-        k = sum(prefix in r["name"] for r in truth["rows"][: i + 1])
-        seen = 0
-        for page, text in enumerate(texts, start=1):
-            seen += text.count(prefix)
-            if seen >= k:
-                pages.append(page)
-                break
+        # the row's own name starts with the k-th occurrence (a name may hold the prefix twice: 某某经费某某经费)
+        k = sum(r["name"].count(prefix) for r in truth["rows"][:i]) + 1
+        at = -len(prefix)
+        for _ in range(k):
+            at = joined.find(prefix, at + len(prefix))
+        if at < 0:
+            raise ValueError(f"{path}: row {i} ({row['name']}) not found in the name column")
+        pages.append(next(n for n, end in enumerate(ends, start=1) if at < end))
     return pages
 
 

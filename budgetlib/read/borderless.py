@@ -160,7 +160,7 @@ def _page_furniture(words: list[dict], head_bottom: float) -> dict[int, dict]:
 _HEADER_WORDS = ("项目名称", "总计", "财政拨款", "财政专户", "其他资金", "绩效目标", "绩效指标")
 # what the rest of a wrapped header label is made of (``单位）`` under ``项目名称（资金使用``); a project name
 # right under the header (a sheet without padding) is not
-_LABEL_CHARS = set("项目名称（资金使用单位）()单位名称预算总计合计财政拨款专户管理其他绩效目标指标万元千")
+LABEL_CHARS = set("项目名称（资金使用单位）()单位名称预算总计合计财政拨款专户管理其他绩效目标指标万元千")
 
 
 def _text_extent(band: tuple[float, float], words: list[dict], height: float) -> tuple[float, float]:
@@ -221,7 +221,7 @@ def _header_band(words: list[dict]) -> tuple[list[dict], float, float]:
             break
         text = _flat(w["text"])
         if (w["bottom"] > bottom and top < w["top"] and text and len(text) <= 12
-                and not re.search(r"\d", text) and text not in ("合计", "总计") and set(text) <= _LABEL_CHARS
+                and not re.search(r"\d", text) and text not in ("合计", "总计") and set(text) <= LABEL_CHARS
                 and any(w["x0"] < lab["x1"] and w["x1"] > lab["x0"] for lab in labels)):
             bottom = w["bottom"]
     return labels, top, bottom
@@ -345,6 +345,7 @@ def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, 
         return top if valign == "top" else bottom if valign == "bottom" else (top + bottom) / 2
 
     a_ref = [ref(tops[i], bottoms[i]) for i in anchors]
+    last_top = tops[anchors[-1]]
     # a cell's text lies inside its row: below the amounts of the row above, above those of the row below
     a_band = [(tops[i], bottoms[i]) for i in anchors]
     m = len(anchors)
@@ -354,7 +355,8 @@ def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, 
         if c in amount_cols:
             continue
         lines = [i for i in range(n) if table.cells[i][c].strip()]
-        blocks[c], cost = _cut(lines, tops, bottoms, a_ref, a_band, ref, pitch, must_fill=c == name_col)
+        blocks[c], cost = _cut(lines, tops, bottoms, a_ref, a_band, ref, pitch, must_fill=c == name_col,
+                               last_top=last_top)
         misfit += cost / pitch
     rows: list[list[str]] = []
     ys: list[tuple[float, float]] = []
@@ -376,13 +378,15 @@ def anchor_rows(table: PageTable, amount_cols: list[int], name_col: int | None, 
 
 
 def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[float],
-         a_band: list[tuple[float, float]], ref, pitch: float, must_fill: bool) -> tuple[list[list[int]], float]:
+         a_band: list[tuple[float, float]], ref, pitch: float, must_fill: bool,
+         last_top: float | None = None) -> tuple[list[list[int]], float]:
     """A column's lines (top to bottom) cut into m + 2 contiguous blocks: before the first anchor, one per
     anchor, after the last.  Dynamic programming over the cut points: a block costs the distance of its
     reference point from its anchor's, plus any white space inside it wider than a line; an empty block
     costs nothing (a unit has no goal), except in the name column; a block before or after the anchors
     costs a line's height.  A block may not reach the amounts of the rows above or below its own (by more
-    than half a line: text crossing a rule)."""
+    than half a line: text crossing a rule).  The last anchor's block may also sit level with its top
+    (``last_top``): a row that a page break splits is printed from its top, whatever the alignment."""
     m = len(a_ref)
     k = len(lines)
     empty_cost = 4 * pitch if must_fill else 0.0
@@ -407,7 +411,10 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
             return inf
         if slot == 0 or slot == m + 1:
             return pitch + inner * 4
-        return abs(ref(top, bottom) - a_ref[slot - 1]) + inner * 4
+        off = abs(ref(top, bottom) - a_ref[slot - 1])
+        if slot == m and last_top is not None:
+            off = min(off, abs(top - last_top))
+        return off + inner * 4
 
     # best[s][j]: least cost of slots 0..s holding lines[:j]
     best = [[inf] * (k + 1) for _ in range(m + 2)]
@@ -431,4 +438,4 @@ def _cut(lines: list[int], tops: list[float], bottoms: list[float], a_ref: list[
     return out[::-1], best[m + 1][k]
 
 
-__all__ = ["alignment_misfit", "anchor_rows", "borderless_table", "group_lines"]
+__all__ = ["LABEL_CHARS", "alignment_misfit", "anchor_rows", "borderless_table", "group_lines"]

@@ -141,8 +141,9 @@ def _text_table(tables: list[PageTable] | None) -> PageTable | None:
 
 
 def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: ExtractSettings,
-              department: str) -> tuple[list[Row], list[str], list[Finding], float]:
-    """The document read with ``choice`` (page → reading): rows, log, findings and their checksum score."""
+              department: str) -> tuple[list[Row], list[str], list[Finding], float, set[int]]:
+    """The document read with ``choice`` (page → reading): rows, log, findings, their checksum score and
+    the pages a row crosses (from or onto)."""
     tables: list[PageTable] = []
     previous = None
     for page in pages.pages:
@@ -152,17 +153,20 @@ def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: E
     misfit: list[float] = []
     raw, log = stitch(tables, layout, settings.row_gap, misfit)
     if not raw:
-        return [], log, [], float("inf")
+        return [], log, [], float("inf"), set()
     rows, build_log = layout.build(raw, department)
     log.extend(build_log)
     probe = Document(source="", sha256="", department=department, amount_unit="万元", layout=layout.name,
                      pages=[], rows=rows)
     findings = run_checks(probe, settings)
-    return rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit)
+    crossed = {p for r in raw if len(r.pages) > 1 for p in r.pages}
+    return rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit), crossed
 
 
-# geometry alone must beat the chosen cut by this much (five lines' worth of misfit) to put a page in doubt
+# geometry alone must beat the chosen cut by this much (five lines' worth of misfit) to put a page in doubt,
+# and by a line's worth to be taken instead on a page whose rows are all whole
 GEOMETRY_MARGIN = 0.5
+SWITCH_MARGIN = verify.MISFIT
 
 
 def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str,
@@ -176,8 +180,29 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
         previous = _text_table(pages.reading(page, choice[page], previous)) or previous
     best = _assemble(pages, choice, layout, settings, department)
     tried: dict[int, dict[str, tuple]] = {}
+    # a page is weighed with the others as chosen so far: where a later page's choice changes, the earlier
+    # suspect pages are weighed again (a wrong cut on the next page can hide which cut fits this one)
+    for _ in range(PASSES):
+        changed = _pass(pages, layout, settings, department, notes, choice, best, tried)
+        if changed is None:
+            break
+        best = changed
+    best = _geometry(pages, choice, best, tried, layout, settings, department, notes)
+    return choice, *best[:3], tried
+
+
+# passes over the suspect pages at most (each pass after the first only where an earlier one changed a choice)
+PASSES = 3
+
+
+def _pass(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str, notes: list[str],
+          choice: dict[int, str], best: tuple, tried: dict) -> tuple | None:
+    """One pass over the suspect pages (and those weighed before, so that every page's scores are taken with
+    the others as finally chosen), each scored with the others fixed; the new best reading, or None when no
+    page's choice changed."""
+    changed = False
     suspects = verify.suspect_pages(best[0], best[2]) if best[3] > 0 else set()
-    for page in sorted(suspects & set(pages.pages)):
+    for page in sorted((suspects | set(tried)) & set(pages.pages)):
         previous = None
         for p in pages.pages:
             if p == page:
@@ -193,11 +218,10 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
         summary = ", ".join(f"{n} {v[3]:g}" for n, v in scores.items())
         if name != choice[page]:
             notes.append(f"page {page}: checksum chose {name} over {choice[page]} ({summary})")
-            choice[page], best = name, scores[name]
+            choice[page], best, changed = name, scores[name], True
         elif len(scores) > 1:
             notes.append(f"page {page}: checksum kept {name} ({summary})")
-    _geometry(pages, choice, best, tried, layout, settings, department, notes)
-    return choice, *best[:3], tried
+    return best if changed else None
 
 
 def _content(rows: list[Row], page: int) -> list[tuple]:
@@ -205,27 +229,42 @@ def _content(rows: list[Row], page: int) -> list[tuple]:
 
 
 def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, layout: Layout,
-              settings: ExtractSettings, department: str, notes: list[str]) -> None:
+              settings: ExtractSettings, department: str, notes: list[str]) -> tuple:
     """A page read from text positions whose checksum is clean may still have a line of free text (绩效目标)
     in the wrong row: no sum or number covers it.  Its other cuts are weighed by geometry alone (no camelot
-    call: the same lines regrouped); where one fits far better and reads the page differently, the page is
-    marked for an ``extraction_doubt`` (``tried[page]["geometry"]`` names that cut) — not switched: a row split across a
-    page break can fit an alignment badly and still be read right."""
+    call: the same lines regrouped); where one fits far better, with a checksum no worse, and reads the
+    page differently:
+
+    - on a page no row crosses (from the page before or onto the next) in either reading, that cut is
+      taken: every row of the page is whole there, so its alignment is the page's;
+    - otherwise the page is marked for an ``extraction_doubt`` (``tried[page]["geometry"]`` names that
+      cut), not switched: a row split across a page break can fit an alignment badly and still be read
+      right.
+
+    The best reading, switched or not."""
     for page in pages.pages:
         if page in tried or not choice[page].startswith("text"):
             continue
         scores = {name: _assemble(pages, {**choice, page: name}, layout, settings, department)
                   for name in pages.TEXT if name != choice[page] and pages.reading(page, name) is not None}
-        better = {n: v for n, v in scores.items() if v[0] and best[3] - v[3] >= GEOMETRY_MARGIN
-                  and v[3] <= 0.5 * best[3]  # fits at least twice as well: a page that fits no alignment well
-                  # (a bottom-aligned row broken across the page) is not put in doubt for a small gain
+        better = {n: v for n, v in scores.items() if v[0] and best[3] - v[3] >= SWITCH_MARGIN
+                  and v[3] <= 0.5 * best[3]  # fits at least twice as well
                   and _content(v[0], page) != _content(best[0], page)
                   and verify.score(v[0], v[2]) <= verify.score(best[0], best[2])}
-        if better:
-            name = min(better, key=lambda n: better[n][3])
-            tried[page] = {choice[page]: best, name: better[name], "geometry": name}
-            notes.append(f"page {page}: {name} fits the page's alignment far better than {choice[page]} "
-                         f"({better[name][3]:g} against {best[3]:g}) and reads it differently")
+        if not better:
+            continue
+        name = min(better, key=lambda n: better[n][3])
+        if page not in best[4] and page not in better[name][4]:
+            notes.append(f"page {page}: geometry chose {name} over {choice[page]} ({better[name][3]:g} against "
+                         f"{best[3]:g}, the checksum no worse, no row crossing the page's breaks)")
+            choice[page], best = name, better[name]
+            continue
+        if best[3] - better[name][3] < GEOMETRY_MARGIN:
+            continue  # a page that fits no alignment well (a row broken across it) is not doubted for a small gain
+        tried[page] = {choice[page]: best, name: better[name], "geometry": name}
+        notes.append(f"page {page}: {name} fits the page's alignment far better than {choice[page]} "
+                     f"({better[name][3]:g} against {best[3]:g}) and reads it differently")
+    return best
 
 
 def _shared(f: Finding, close: list[tuple], independent: list[tuple]) -> bool:

@@ -73,13 +73,54 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
         return found
     tables = quiet_read(path, pages, settings, flavor="lattice", engine=engine or settings.engine, split_text=True,
                          line_tol=settings.line_tol, joint_tol=settings.joint_tol)
+    pdf = None
     for t in tables:
         page = int(t.page)
         rows = [list(map(str, r)) for r in t.df.itertuples(index=False)]
+        if rows:
+            if pdf is None:
+                import pypdfium2 as pdfium
+
+                pdf = pdfium.PdfDocument(str(path))
+            _edge_lines(pdf[page - 1], t.rows, t.cols, rows)
         found.setdefault(page, []).append(PageTable(page, "lattice", rows, [tuple(r) for r in t.rows]))
+    if pdf is not None:
+        pdf.close()
     for page_tables in found.values():  # top of the page first
         page_tables.sort(key=lambda pt: -pt.rows_y[0][0] if pt.rows_y else 0)
     return found
+
+
+def _edge_lines(page, rows_y: list[tuple[float, float]], cols: list[tuple[float, float]],
+                cells: list[list[str]]) -> None:
+    """Text that crosses the table's top or bottom rule with its middle outside it, put into the first or
+    last row's cells (in place).  camelot assigns a line to the row its middle lies in: a line printed
+    across the outer rule (a report engine that draws the rest of a split row from the page's top edge)
+    would be lost without a trace.  Only the characters that cross the rule are taken, in their order."""
+    top, bottom = rows_y[0][0], rows_y[-1][1]
+    textpage = page.get_textpage()
+    crossing: dict[tuple[bool, int], list[int]] = {}  # (above the top?, column) → character indices
+    for i in range(textpage.count_chars()):
+        left, low, right, high = textpage.get_charbox(i, loose=True)
+        if high - low < 1:
+            continue
+        mid, centre = (low + high) / 2, (left + right) / 2
+        if low < top < high and mid > top:
+            above = True
+        elif low < bottom < high and mid < bottom:
+            above = False
+        else:
+            continue
+        col = next((c for c, (x0, x1) in enumerate(cols) if x0 <= centre < x1), None)
+        if col is not None:
+            crossing.setdefault((above, col), []).append(i)
+    for (above, col), chars in crossing.items():
+        row = 0 if above else len(cells) - 1
+        text = "".join(textpage.get_text_range(i, 1) for i in chars).strip()
+        if text and col < len(cells[row]):
+            cell = cells[row][col]
+            cells[row][col] = (f"{text}\n{cell}" if above else f"{cell}\n{text}") if cell else text
+    textpage.close()
 
 
 def regroup(table: PageTable, grouping: str) -> PageTable:

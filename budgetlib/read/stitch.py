@@ -9,7 +9,7 @@ import re
 from ..amounts import AMOUNT_FIELDS, looks_like_amount
 from ..layouts import Layout, header_fields, join_parts, squash
 from ..model import RawRow
-from .borderless import anchor_rows, group_lines
+from .borderless import LABEL_CHARS, anchor_rows, group_lines
 from .grid import PageTable
 
 _MIN_HEADER_FIELDS = 3
@@ -61,11 +61,15 @@ def _new_row(prev: RawRow, part: dict[str, str]) -> bool:
     """Whether a row part without amounts at the top of a page is a row of its own (a project whose
     amounts are blank) rather than the rest of the row above: it has a name, and its indicators start
     at item 1 while the row above ended its last item (or neither has indicators and the row above is
-    complete)."""
+    complete).  A name alone under a row that has neither goal nor indicators (a unit) is the rest of that
+    row's name: a unit is followed by its projects, not by another unit."""
     if not part.get("name") or not prev.cells.get("name", "").strip():
         return False  # the row above has amounts but no name yet: this is its name (cells aligned low)
     above = prev.cells.get("indicators", "").strip()
     mine = part.get("indicators", "").strip()
+    if (not mine and not part.get("goal") and not above and not prev.cells.get("goal", "").strip()
+            and not re.match(r"^\s*[合总]\s*计", prev.cells["name"])):
+        return False
     if mine:
         return bool(_FIRST_ITEM.match(mine)) and (not above or above.endswith(("。", ".")))
     return not part.get("goal") and (not above or above.endswith(("。", ".")))
@@ -133,6 +137,34 @@ def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict
     return mapping, PageTable(table.page, table.flavor, cells, ys, table.columns, table.grouping)
 
 
+def _inner_headers_dropped(data: PageTable, layout: Layout, log: list[str]) -> PageTable:
+    """A text-position page's lines without a header printed again inside the page (a report engine that
+    repeats it before a row split at the page break), with the lines of its wrapped labels: before lines
+    are grouped into rows, or the header's labels join the row above."""
+    drop: set[int] = set()
+    for i, cells in enumerate(data.cells):
+        if len(header_fields(cells, layout.columns)) < _MIN_HEADER_FIELDS or any(looks_like_amount(c) for c in cells):
+            continue
+        drop.add(i)
+        top, bottom = data.rows_y[i]
+        pitch = max(top - bottom, 1.0)
+        for step in (-1, 1):  # a label's other lines, just above or below (labels centred on two lines)
+            j = i + step
+            while 0 <= j < len(data.cells) and j not in drop:
+                texts = [squash(c) for c in data.cells[j] if c.strip()]
+                near = abs((data.rows_y[j][0] + data.rows_y[j][1]) / 2 - (top + bottom) / 2) < 2.5 * pitch
+                if not (texts and near and all(set(t) <= LABEL_CHARS for t in texts)):
+                    break
+                drop.add(j)
+                j += step
+    if not drop:
+        return data
+    log.append(f"page {data.page}: the header repeated inside the table ({len(drop)} lines): skipped")
+    keep = [i for i in range(len(data.cells)) if i not in drop]
+    return PageTable(data.page, data.flavor, [data.cells[i] for i in keep], [data.rows_y[i] for i in keep],
+                     data.columns, data.grouping, data.misfit)
+
+
 def _kept_end(cell: str) -> str:
     """``squash``, but a space printed at the very end of the cell is kept: the cell may go on at the top
     of the next page (``≥ `` there, ``96%`` here).  Rows are stripped when they are built."""
@@ -182,6 +214,8 @@ def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
         else:
             mapping, data = header
             width = table.n_cols
+        if table.flavor == "stream":
+            data = _inner_headers_dropped(data, layout, log)
         if table.flavor == "stream" and table.grouping != "gaps":
             amount_cols = [i for i, f in mapping.items() if f in AMOUNT_FIELDS]
             name_col = next((i for i, f in mapping.items() if f == "name"), None)
