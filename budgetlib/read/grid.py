@@ -97,6 +97,8 @@ def _edge_lines(page, rows_y: list[tuple[float, float]], cols: list[tuple[float,
     last row's cells (in place).  camelot assigns a line to the row its middle lies in: a line printed
     across the outer rule (a report engine that draws the rest of a split row from the page's top edge)
     would be lost without a trace.  Only the characters that cross the rule are taken, in their order."""
+    if page.get_rotation():  # pdfium's character boxes are in the unturned page's space, camelot's in the turned
+        return
     top, bottom = rows_y[0][0], rows_y[-1][1]
     textpage = page.get_textpage()
     crossing: dict[tuple[bool, int], list[int]] = {}  # (above the top?, column) → character indices
