@@ -71,10 +71,8 @@ def test_every_amount_is_exact_or_flagged(scans, name):
 def test_names_department_and_year_come_from_the_image(scans, name):
     doc, truth = scans[name]
     assert doc.department == truth["department"] and doc.year == truth["year"] and doc.year_from == "text"
-    names = [(r.name, w["name"]) for r, w in zip(doc.rows, truth["rows"])]
-    # a bracket's width (（ or () is all OCR may miss in a name
-    assert sum(g.replace("（", "(").replace("）", ")") == w.replace("（", "(").replace("）", ")")
-               for g, w in names) == len(names)
+    # every name exact, brackets' widths too (set by the room they take on the line: ``ocr.widths``)
+    assert [r.name for r in doc.rows] == [w["name"] for w in truth["rows"]]
 
 
 def test_the_cli_names_the_doubt_and_marks_the_rows(tmp_path):
@@ -90,7 +88,35 @@ def test_the_cli_names_the_doubt_and_marks_the_rows(tmp_path):
     assert sources.loc[0, "status"] == "doubt" and "OCR doubt" in sources.loc[0, "reason"]
 
 
+def test_marks_that_come_full_or_half_width_are_set_by_their_room():
+    """RapidOCR's character boxes on a line (em 20 px): a bracket between two Chinese characters that takes
+    half an em is ( and one that takes an em is （, whichever the recogniser said; a comma between digits
+    and a mark at the line's end stay as read."""
+    from budgetlib.read.ocr import paired, widths
+
+    def boxes(xs):  # one box per character, from its left and right x
+        return [[[a, 0], [b, 0], [b, 20], [a, 20]] for a, b in xs]
+
+    text = "社区经费（荔湾区）"  # the brackets read wide, printed narrow: 10 px each
+    xs = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 90), (90, 110), (110, 130), (130, 150), (150, 160)]
+    assert widths(text, list(text), boxes(xs)) == "社区经费(荔湾区）"  # the last: at the line's end
+    text = "项目名称(资金)"  # read narrow, printed wide: 20 px
+    xs = [(0, 20), (20, 40), (40, 60), (60, 80), (80, 100), (100, 120), (120, 140), (140, 160)]
+    assert widths(text, list(text), boxes(xs)) == "项目名称（资金)"
+    assert paired("项目名称（资金)") == "项目名称（资金）" and paired("经费(荔湾区）") == "经费(荔湾区)"
+    text = "合计1,330.91元整"
+    xs = [(0, 20), (20, 40), (40, 50), (50, 55), (55, 65), (65, 75), (75, 85), (85, 90), (90, 100), (100, 110),
+          (110, 130), (130, 150)]
+    assert widths(text, list(text), boxes(xs)) == text
+
+
 def test_the_indicator_grammar_fixes_only_its_separators():
     assert repair("1、1-产出指标：11-数量指标：党员慰问人数：实施周期指标值：280；年度指标值：280。") == \
         "1、1-产出指标；11-数量指标；党员慰问人数；实施周期指标值：280；年度指标值：280。"
     assert repair("通过：实施项目，提升服务") == "通过：实施项目，提升服务"  # not an indicator: as read
+    # an item's number and its level-1 code; specks at a field's start and inside a level-2 code
+    assert repair("≤2个小时。2：2-效益指标；22-社会效益；x；实施周期指标值:1；年度指标值:1。") == \
+        "≤2个小时。2、2-效益指标；22-社会效益；x；实施周期指标值:1；年度指标值:1。"
+    assert repair("16小时/天。62-效益指标；1.1-数量指标;.退役军人优待证办理；") == \
+        "16小时/天。6、2-效益指标；11-数量指标；退役军人优待证办理；"
+    assert repair("值:12。10、1-产出指标") == "值:12。10、1-产出指标"

@@ -30,14 +30,38 @@ LOW_CONFIDENCE = 0.9  # a cell read with less is an ocr_doubt
 
 # OCR cannot tell a full-width ； from ： in small print; where the indicator grammar fixes the separator
 # (after a type's code and name, before 实施周期指标值 / 年度指标值) the grammar's is taken
-_TYPE_THEN_COLON = re.compile(r"(\d+\s*[-－—]\s*[\u4e00-\u9fff]{2,9}?(?:指标|效益|影响|满意度))\s*[：:](?=\s*\S)")
+_TYPE_THEN_COLON = re.compile(r"(\d+\s*[-－—]\s*[\u4e00-\u9fff]{2,9}?(?:指标|效益|影响|满意度))\s*[：:;；][.·:：'`]*"
+                              r"(?=\s*\S)")
 _COLON_THEN_VALUE = re.compile(r"[：:]\s*(?=(?:实施周期|年度)指标值)")
 
 
+# an item's number and its level-1 code (one digit, then a level-1 type): ``。2：2-效益指标``, ``。3、.2-``
+# and ``。62-效益指标`` (the 、 lost) are items 2, 3 and 6
+_ITEM = re.compile(r"(^|[。.]\s*)(\d{1,2}?)\s*[、，,：:.·]?\s*[.·]?\s*([1-4])\s*[-－—]\s*"
+                   r"(?=(?:产出|效益|满意度|成本)指标)")
+# a speck inside a two-digit level-2 code: ``；1.1-数量指标``
+_CODE_SPECK = re.compile(r"(?<=[；;])\s*(\d)\s*[.·,'`]\s*(\d)\s*(?=[-－—])")
+# a speck read as a mark at the start of a field, right after its ；
+_FIELD_SPECK = re.compile(r"[；;]\s*[.·:：'`]+\s*(?=\S)")
+
+
+_HALF_OPEN_WIDE_CLOSE = re.compile(r"\(([^()（）\n]{1,30})）")
+_WIDE_OPEN_HALF_CLOSE = re.compile(r"（([^()（）\n]{1,30})\)")
+
+
+def paired(text: str) -> str:
+    """Brackets of one pair in one width: the closing one as wide as the opening one (which has a character on
+    both sides, so ``widths`` could measure it; a closer ends a line as often as not)."""
+    return _WIDE_OPEN_HALF_CLOSE.sub(r"（\1）", _HALF_OPEN_WIDE_CLOSE.sub(r"(\1)", text))
+
+
 def repair(text: str) -> str:
-    """``text`` with the separators the indicator grammar fixes (``1-产出指标：11-数量指标：`` →
-    ``1-产出指标；11-数量指标；``); anything else as read."""
-    return _COLON_THEN_VALUE.sub("；", _TYPE_THEN_COLON.sub(r"\1；", text))
+    """``text`` with the separators the indicator grammar fixes: after a type's code and name
+    (``1-产出指标：11-数量指标：`` → ``1-产出指标；11-数量指标；``), between an item's number and its
+    level-1 code (``。2：2-效益指标`` → ``。2、2-效益指标``); a speck at a field's start or inside a
+    level-2 code (``1.1-``) dropped; anything else as read."""
+    text = _CODE_SPECK.sub(r"\1\2", _ITEM.sub(lambda m: f"{m.group(1)}{m.group(2)}、{m.group(3)}-", text))
+    return _FIELD_SPECK.sub("；", _COLON_THEN_VALUE.sub("；", _TYPE_THEN_COLON.sub(r"\1；", text)))
 
 
 @dataclass
@@ -136,18 +160,64 @@ def _grid(gray: np.ndarray) -> tuple[list[float], list[float]]:
 
 # a speck of the scan read as a Latin mark between two characters that are not digits or letters: a budget
 # table never prints one there (a real decimal point stands between digits)
-_STRAY = re.compile(r"(?<=[^\x00-\x7f])[.·'`,](?=[^\x00-\x7f])")
+_STRAY = re.compile(r"(?<=[^\x00-\x7f]|\))[.·'`,](?=[^\x00-\x7f]|\()")
+# ... or at a line's edge: a Latin mark before the first Chinese character or quote of a line (Chinese
+# text never starts a line with one), a dot or tick after the last
+_EDGE = re.compile(r"(?m)^[·'`.:](?=[\u4e00-\u9fff“‘（])|(?<=[^\x00-\x7f])[·'`]$")
+# ... or a colon after a cell of one line (a name: 合计：)
+_ONE_LINE_COLON = re.compile(r"^([^\n]*[\u4e00-\u9fff])[:：]$")
 _SPECK = re.compile(r"[\s。.,，、·'‘’`\-_:：;；]*")
+
+
+# punctuation printed full width (an em wide) or half: the recogniser's choice between the two is a guess,
+# the space the mark takes on the line is not
+_WIDTH_PAIRS = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", ">": "＞", "<": "＜"}
+_WIDE = {v: k for k, v in _WIDTH_PAIRS.items()}
+
+
+def _full(c: str) -> bool:
+    return ord(c) > 0x2e80  # CJK and full-width forms take an em
+
+
+def widths(text: str, words: list[str], boxes: list) -> str:
+    """``text`` with each bracket, colon, semicolon, comma and > < set full or half width by the room it takes on
+    the line: the distance between its neighbours' centres less their own half widths, against the line's
+    em (the median step between two Chinese characters).  A mark at either end of the line, between two
+    digits (``1,330.91``), or on a line without enough Chinese to measure is left as read."""
+    if len(words) != len(text) or "".join(words) != text or len(boxes) != len(text):
+        return text
+    centres = [(b[0][0] + b[1][0]) / 2 for b in boxes]
+    steps = sorted(centres[i + 1] - centres[i] for i in range(len(text) - 1)
+                   if "\u4e00" <= text[i] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff")
+    if len(steps) < 3:
+        return text
+    em = steps[len(steps) // 2]
+    out = list(text)
+    for i in range(1, len(text) - 1):
+        c = text[i]
+        if c not in _WIDTH_PAIRS and c not in _WIDE:
+            continue
+        before, after = out[i - 1], text[i + 1]
+        if before.isdigit() and after.isdigit():
+            continue
+        room = centres[i + 1] - centres[i - 1] - em * ((0.5 if _full(before) else 0.25) +
+                                                       (0.5 if _full(after) else 0.25))
+        half = _WIDE.get(c, c)
+        out[i] = _WIDTH_PAIRS[half] if room > 0.75 * em else half
+    return "".join(out)
 
 
 def _boxes(img: np.ndarray) -> list[tuple[float, float, float, float, str, float]]:
     """Text lines: (x0, y0, x1, y1, text, confidence).  A line of punctuation alone is a speck of the scan
-    (a real 。 is read with the line it ends)."""
-    result, _ = engine()(np.dstack([img] * 3))
+    (a real 。 is read with the line it ends).  Marks that come full or half width are set by their room
+    (``widths``)."""
+    result, _ = engine()(np.dstack([img] * 3), return_word_box=True)
     out = []
-    for box, text, score in result or []:
+    for box, text, score, *word in result or []:
         if _SPECK.fullmatch(text):
             continue
+        if len(word) >= 2 and word[0]:
+            text = widths(text, word[1], word[0])
         xs, ys = [pt[0] for pt in box], [pt[1] for pt in box]
         out.append((min(xs), min(ys), max(xs), max(ys), text, float(score)))
     return out
@@ -225,7 +295,8 @@ def _table(img: np.ndarray, boxes: list, ys: list[float], xs: list[float], page:
         row = []
         for c in range(n_cols):
             got = pieces.get((r, c), [])
-            text = repair(_STRAY.sub("", _join_lines([(y, x, t) for y, x, t, _ in got])))
+            text = _STRAY.sub("", _join_lines([(y, x, t) for y, x, t, _ in got]))
+            text = repair(paired(_ONE_LINE_COLON.sub(r"\1", _EDGE.sub("", text))))
             row.append(text)
             if got:
                 confidence[text] = min(s for *_, s in got)
@@ -264,4 +335,5 @@ def image_pages(path: Path, texts: list[str], mode: str) -> list[int]:
             and any(True for _ in doc[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))]
 
 
-__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "glance", "image_pages", "read_page", "repair"]
+__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "glance", "image_pages", "paired", "read_page", "repair",
+           "widths"]
