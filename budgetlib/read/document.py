@@ -201,7 +201,10 @@ def _pass(pages: _Pages, layout: Layout, settings: ExtractSettings, department: 
     the others as finally chosen), each scored with the others fixed; the new best reading, or None when no
     page's choice changed."""
     changed = False
-    suspects = verify.suspect_pages(best[0], best[2]) if best[3] > 0 else set()
+    # on a ruled page a row's blank goal or indicators is its cell's: no other cut of the page fills it
+    # (a cut that moved a neighbour's text there would break that neighbour), so it asks for no other reading
+    own = [f for f in best[2] if not (f.check in verify.NAMED and choice.get(f.page, "").startswith("lattice"))]
+    suspects = verify.suspect_pages(best[0], own) if best[3] > 0 else set()
     for page in sorted((suspects | set(tried)) & set(pages.pages)):
         previous = None
         for p in pages.pages:

@@ -51,7 +51,7 @@ def suspect(f: Finding) -> bool:
 
 # violations that are flagged as findings of their row anyway (a project without 绩效目标 is named as such):
 # they steer the choice of reading but do not on their own make a page doubtful
-_NAMED = {"missing_goal", "missing_indicators", "missing_terminator"}
+NAMED = {"missing_goal", "missing_indicators", "missing_terminator"}
 # violations of a row's structure (its items, their numbering, one amount per cell): what a wrong column split
 # makes as readily as a wrong row cut
 STRUCTURAL = {"seq_gap", "indicator_unparsed", "amount_unparsed"}
@@ -69,7 +69,7 @@ def doubtful(f: Finding) -> bool:
     """Whether a violation, unconfirmed by the other readings, puts the page's rows in doubt: one that would
     otherwise pass for the table's own (a sum that does not add up, numbering that jumps, two amounts in
     one cell, an item that does not parse)."""
-    return suspect(f) and f.check not in _NAMED
+    return suspect(f) and f.check not in NAMED
 
 
 def weight(f: Finding) -> float:
@@ -108,5 +108,5 @@ def suspect_pages(rows: list[Row], findings: list[Finding]) -> set[int]:
     return pages | {p + 1 for p in pages}
 
 
-__all__ = ["MISFIT", "SMALL_GAP", "STRUCTURAL", "doubtful", "grammar", "key", "needs_independent", "score",
+__all__ = ["MISFIT", "NAMED", "SMALL_GAP", "STRUCTURAL", "doubtful", "grammar", "key", "needs_independent", "score",
            "suspect", "suspect_pages", "weight"]
