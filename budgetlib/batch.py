@@ -192,8 +192,10 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
 def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh") -> Extraction:
     """The outcome of ``pool.start``: documents and failures.  A table given twice is read once: the same
     bytes, or other bytes with the same department, year and rows (a re-export, a copy with another cover
-    page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read."""
-    _writers()
+    page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read
+    (with every file from the cache there are none: they load when a table is built, if one is)."""
+    if not (isinstance(readers, Batch) and readers.readers is None):
+        _writers()
     result = Extraction(failures=list(failures), lang=lang)
     seen: dict[str, str] = {}
     for item in readers or ():
