@@ -108,8 +108,8 @@ def test_geometry_alone_does_not_switch_a_page_a_row_crosses(monkeypatch):
     assemble = document._assemble
 
     def crossing(*args, **kwargs):
-        rows, log, findings, score, crossed = assemble(*args, **kwargs)
-        return rows, log, findings, score, crossed | {1}
+        reading = assemble(*args, **kwargs)
+        return reading._replace(crossed=reading.crossed | {1})
 
     monkeypatch.setattr(document, "_assemble", crossing)
     doc = read_pdf(HERE / "r_2_152_calc.pdf", ExtractSettings(cache=False))

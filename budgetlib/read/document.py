@@ -9,6 +9,7 @@ import re
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from ..checks import run_checks
 from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
@@ -140,10 +141,19 @@ def _text_table(tables: list[PageTable] | None) -> PageTable | None:
     return next((t for t in tables or [] if t.flavor == "stream"), None)
 
 
+class Reading(NamedTuple):
+    """The document read one way (a reading chosen per page)."""
+
+    rows: list[Row]
+    log: list[str]
+    findings: list[Finding]
+    score: float  # the checksum's violations, plus the anchored cuts' misfit
+    crossed: set[int]  # the pages a row crosses (from or onto)
+
+
 def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: ExtractSettings,
-              department: str) -> tuple[list[Row], list[str], list[Finding], float, set[int]]:
-    """The document read with ``choice`` (page → reading): rows, log, findings, their checksum score and
-    the pages a row crosses (from or onto)."""
+              department: str) -> Reading:
+    """The document read with ``choice`` (page → reading)."""
     tables: list[PageTable] = []
     previous = None
     for page in pages.pages:
@@ -153,14 +163,14 @@ def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: E
     misfit: list[float] = []
     raw, log = stitch(tables, layout, settings.row_gap, misfit)
     if not raw:
-        return [], log, [], float("inf"), set()
+        return Reading([], log, [], float("inf"), set())
     rows, build_log = layout.build(raw, department)
     log.extend(build_log)
     probe = Document(source="", sha256="", department=department, amount_unit="万元", layout=layout.name,
                      pages=[], rows=rows)
     findings = run_checks(probe, settings)
     crossed = {p for r in raw if len(r.pages) > 1 for p in r.pages}
-    return rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit), crossed
+    return Reading(rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit), crossed)
 
 
 # geometry alone must beat the chosen cut by this much (five lines' worth of misfit) to put a page in doubt,
@@ -196,7 +206,7 @@ PASSES = 3
 
 
 def _pass(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str, notes: list[str],
-          choice: dict[int, str], best: tuple, tried: dict) -> tuple | None:
+          choice: dict[int, str], best: Reading, tried: dict) -> Reading | None:
     """One pass over the suspect pages (and those weighed before, so that every page's scores are taken with
     the others as finally chosen), each scored with the others fixed; the new best reading, or None when no
     page's choice changed."""
@@ -222,8 +232,8 @@ def _pass(pages: _Pages, layout: Layout, settings: ExtractSettings, department: 
         if name != choice[page]:
             notes.append(f"page {page}: checksum chose {name} over {choice[page]} ({summary})")
             choice[page], best, changed = name, scores[name], True
-        elif len(scores) > 1:
-            notes.append(f"page {page}: checksum kept {name} ({summary})")
+        elif len(scores) > 1 and (kept := f"page {page}: checksum kept {name} ({summary})") not in notes:
+            notes.append(kept)  # said once: a later pass weighs the page again
     return best if changed else None
 
 
@@ -231,8 +241,8 @@ def _content(rows: list[Row], page: int) -> list[tuple]:
     return [(r.name, r.goal, r.indicators_text) for r in rows if r.page == page]
 
 
-def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, layout: Layout,
-              settings: ExtractSettings, department: str, notes: list[str]) -> tuple:
+def _geometry(pages: _Pages, choice: dict[int, str], best: Reading, tried: dict, layout: Layout,
+              settings: ExtractSettings, department: str, notes: list[str]) -> Reading:
     """A page read from text positions whose checksum is clean may still have a line of free text (绩效目标)
     in the wrong row: no sum or number covers it.  Its other cuts are weighed by geometry alone (no camelot
     call: the same lines regrouped); where one fits far better, with a checksum no worse, and reads the
@@ -257,7 +267,7 @@ def _geometry(pages: _Pages, choice: dict[int, str], best: tuple, tried: dict, l
         if not better:
             continue
         name = min(better, key=lambda n: better[n][3])
-        if page not in best[4] and page not in better[name][4]:
+        if page not in best.crossed and page not in better[name].crossed:
             notes.append(f"page {page}: geometry chose {name} over {choice[page]} ({better[name][3]:g} against "
                          f"{best[3]:g}, the checksum no worse, no row crossing the page's breaks)")
             choice[page], best = name, better[name]
