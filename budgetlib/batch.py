@@ -7,7 +7,7 @@ while the workers read (they are not needed before).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,13 +34,14 @@ def _writers() -> None:
 class Extraction:
     """What a batch yields: documents read, files that failed, and the tidy tables."""
 
-    documents: list[Document] = field(default_factory=list)
+    documents: Sequence[Document] = field(default_factory=list)  # a list, or a ``Spool`` (kept on disk)
     failures: list[Failure] = field(default_factory=list)
     skipped: list[Failure] = field(default_factory=list)  # the same file given twice
     lang: str = "zh"  # of the review points (finding messages are written by the readers, in the same)
     keys: list[str | None] | None = None  # each document's cache key, when the batch computed them
     _tables: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
     _review: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
+    _summaries: list[dict] | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -50,16 +51,7 @@ class Extraction:
         """The four tables, checked against their schemas (built once)."""
         if self._tables is not None:
             return self._tables
-        from .schema import SCHEMAS
-        from .tables import findings_frame, indicators_frame, projects_frame, units_frame
-
-        frames = {
-            "projects": projects_frame(self.documents),
-            "units": units_frame(self.documents),
-            "indicators": indicators_frame(self.documents),
-            "findings": findings_frame(self.documents),
-        }
-        self._tables = {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
+        self._tables = _tables(list(self.documents))
         return self._tables
 
     def review(self) -> dict[str, pd.DataFrame]:
@@ -87,40 +79,43 @@ class Extraction:
 
         from .tables import SOURCE_COLUMNS
 
-        rows = [{"source": d.source, "status": "doubt" if _doubted(d) else "ok", "reason": _doubted(d),
-                 "sha256": d.sha256, "department": "；".join(d.departments), "year": d.year,
-                 "year_from": d.year_from,
-                 "amount_unit": d.amount_unit, "framework": d.framework, "pages": ",".join(map(str, d.pages)),
-                 "units": sum(r.kind == "unit" for r in d.rows), "projects": len(d.projects),
-                 "indicators": sum(len(r.indicators) for r in d.projects), "findings": len(d.findings)}
-                for d in self.documents]
+        rows = [{k: v for k, v in s.items() if k in SOURCE_COLUMNS} for s in self.summaries()]
         rows += [{"source": f.source, "status": "error", "reason": f.reason} for f in self.failures]
         rows += [{"source": f.source, "status": "skipped", "reason": f.reason} for f in self.skipped]
         counts = {c: "Int64" for c in ("year", "units", "projects", "indicators", "findings")}
         return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS).astype(counts)
 
+    def summaries(self) -> list[dict]:
+        """Per document read: its ``sources.csv`` row, and the pages in doubt (``doubt_pages``, ``ocr_pages``)."""
+        if self._summaries is None or len(self._summaries) != len(self.documents):
+            self._summaries = [summary(d) for d in self.documents]
+        return self._summaries
+
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet"),
               inputs: tuple[str | os.PathLike[str], ...] = ()) -> list[Path]:
         """Write every table to ``out_dir`` atomically; returns the files written.  A table's file in a
         format not written this time (Parquet of an earlier run) is removed, so that ``load_processed``
-        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders."""
-        from .output import write_table
-        from .tables import log_frame
+        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders.
+
+        The tables are built and written a chunk of documents at a time (``CHUNK_INDICATORS``): the memory
+        this takes does not grow with the corpus."""
+        from .output import TableSink
 
         out_dir = check_output_dir(out_dir, inputs)
         stamp = self._stamp(formats)
         if stamp and (current := _up_to_date(out_dir, stamp)):
             return current  # the same documents, library and formats as the files there: nothing to write
-        written: list[Path] = []
-        for name, df in {**self.tables(), **self.review()}.items():
-            written += write_table(df, out_dir, name, formats)
+        with TableSink(out_dir, formats) as sink:
+            for chunk in _chunks(self.documents):
+                for name, df in _frames(chunk, self.lang).items():
+                    sink.add(name, df, ("csv",) if name == "log" else None)
+            sink.add("sources", self.sources(), ("csv",))
+        for name in (*TABLES, *REVIEW_TABLES):
             for stale in {"csv", "parquet"} - set(formats):
                 (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
-        written += write_table(self.sources(), out_dir, "sources", ("csv",))
-        written += write_table(log_frame(self.documents), out_dir, "log", ("csv",))
         if stamp:
-            _save_stamp(out_dir, stamp, written)
-        return written
+            _save_stamp(out_dir, stamp, sink.written)
+        return sink.written
 
     def _stamp(self, formats: tuple[str, ...]) -> dict | None:
         """What the outputs are a function of: every document's cache key (None when a document has none),
@@ -133,6 +128,54 @@ class Extraction:
                 "failures": [f.reason for f in self.failures],
                 "skipped": [f.reason for f in self.skipped], "lang": self.lang, "formats": sorted(formats),
                 "library": library_digest(everything=True)}
+
+
+CHUNK_INDICATORS = 2000  # tables are built and written for this many indicators' documents at a time
+
+
+def _tables(docs: list[Document]) -> dict[str, pd.DataFrame]:
+    """The four tables of ``docs``, checked against their schemas."""
+    from .schema import SCHEMAS
+    from .tables import findings_frame, indicators_frame, projects_frame, units_frame
+
+    frames = {"projects": projects_frame(docs), "units": units_frame(docs), "indicators": indicators_frame(docs),
+              "findings": findings_frame(docs)}
+    return {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
+
+
+def _frames(docs: list[Document], lang: str) -> dict[str, pd.DataFrame]:
+    """Every table ``write`` writes but ``sources``, of ``docs``."""
+    from .review import review
+    from .tables import log_frame
+
+    tables = _tables(docs)
+    return {**tables, **review(tables["projects"], tables["indicators"], lang), "log": log_frame(docs)}
+
+
+def _chunks(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    """The documents in runs of about ``CHUNK_INDICATORS`` indicators (whole documents; at least one run)."""
+    chunk: list[Document] = []
+    size, runs = 0, 0
+    for doc in documents:
+        chunk.append(doc)
+        size += sum(len(r.indicators) + 1 for r in doc.rows)
+        if size >= CHUNK_INDICATORS:
+            yield chunk
+            chunk, size, runs = [], 0, runs + 1
+    if chunk or not runs:
+        yield chunk
+
+
+def summary(doc: Document) -> dict:
+    """A read document's row of ``sources.csv``, and its pages in doubt (``doubt_pages``, ``ocr_pages``)."""
+    return {"source": doc.source, "status": "doubt" if _doubted(doc) else "ok", "reason": _doubted(doc),
+            "sha256": doc.sha256, "department": "；".join(doc.departments), "year": doc.year,
+            "year_from": doc.year_from, "amount_unit": doc.amount_unit, "framework": doc.framework,
+            "pages": ",".join(map(str, doc.pages)), "units": sum(r.kind == "unit" for r in doc.rows),
+            "projects": len(doc.projects), "indicators": sum(len(r.indicators) for r in doc.projects),
+            "findings": len(doc.findings),
+            "doubt_pages": sorted({f.page for f in doc.findings if f.check == "extraction_doubt"}),
+            "ocr_pages": sorted({f.page for f in doc.findings if f.check == "ocr_doubt"})}
 
 
 STAMP = ".budgetlib-outputs.json"
@@ -189,14 +232,22 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
     return gather(readers, failures, settings.lang)
 
 
-def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh") -> Extraction:
+def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spool: bool = False) -> Extraction:
     """The outcome of ``pool.start``: documents and failures.  A table given twice is read once: the same
     bytes, or other bytes with the same department, year and rows (a re-export, a copy with another cover
     page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read
-    (with every file from the cache there are none: they load when a table is built, if one is)."""
+    (with every file from the cache there are none: they load when a table is built, if one is).
+
+    ``spool``: keep the documents on disk (a ``Spool``), not in memory — what a corpus needs, as the
+    command line does; the tables are then built as they are written."""
+    from .spool import Spool
+
     if not (isinstance(readers, Batch) and readers.readers is None):
         _writers()
-    result = Extraction(failures=list(failures), lang=lang)
+    kept: list[Document] | Spool = Spool() if spool else []
+    result = Extraction(documents=kept, failures=list(failures), lang=lang)
+    key_of = readers.key_of if isinstance(readers, Batch) else {}
+    summaries, keys = [], []
     seen: dict[str, str] = {}
     for item in readers or ():
         if isinstance(item, Failure):
@@ -210,9 +261,15 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh") -> 
                                           "every row the same): skipped"))
         else:
             seen[item.sha256] = seen[key] = item.source
-            result.documents.append(item)
+            keys.append(key_of.get(item.source))
+            summaries.append(summary(item))
+            if isinstance(kept, Spool):
+                kept.append(item, keys[-1])
+            else:
+                kept.append(item)
+    result._summaries = summaries
     if isinstance(readers, Batch):
-        result.keys = [readers.key_of.get(d.source) for d in result.documents]
+        result.keys = keys
     return result
 
 

@@ -29,7 +29,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 # what only uses a Document once read (tables, review, charts, report …): a change there keeps the cache
 _AFTER_READING = {"review", "analysis.py", "batch.py", "cache.py", "charts.py", "cli.py", "corpus.py", "diff.py",
-                  "fonts.py", "notebook.py", "output.py", "pool.py", "report.py", "schema.py", "segment.py",
+                  "fonts.py", "notebook.py", "output.py", "pool.py", "report.py", "schema.py", "segment.py", "spool.py",
                   "tables.py", "__main__.py", "userdict.txt", "stopwords.txt", "words.toml"}
 
 
@@ -66,11 +66,19 @@ def folder() -> Path:
     return config.CACHE_DIR / "extract"
 
 
+def path(k: str) -> Path:
+    """Where the document of key ``k`` is (or would be) kept."""
+    return folder() / k[:2] / f"{k}.pkl"
+
+
+def has(k: str) -> bool:
+    return path(k).is_file()
+
+
 def get(k: str, source: str) -> Document | None:
     """The cached document of key ``k``, named ``source``; None when there is none (or it is unreadable)."""
-    path = folder() / k[:2] / f"{k}.pkl"
     try:
-        with open(path, "rb") as fh:
+        with open(path(k), "rb") as fh:
             doc = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
@@ -85,9 +93,8 @@ def get(k: str, source: str) -> Document | None:
 def put(k: str, doc: Document) -> None:
     from .output import atomic_path
 
-    target = folder() / k[:2] / f"{k}.pkl"
-    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+    with atomic_path(path(k)) as tmp, open(tmp, "wb") as fh:
         pickle.dump(doc, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-__all__ = ["file_digest", "folder", "get", "key", "library_digest", "put"]
+__all__ = ["file_digest", "folder", "get", "has", "key", "library_digest", "path", "put"]

@@ -82,34 +82,29 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         sys.exit(1)
     from .batch import gather  # loads pandas and the writers while the workers read
 
-    result = gather(readers, failures, lang)
+    result = gather(readers, failures, lang, spool=True)  # documents on disk: memory does not grow with them
     for failure in result.failures:
         click.echo(failure.reason, err=True)
     for skipped in result.skipped:
         click.echo(skipped.reason, err=True)
+    read = result.summaries()
     if result.documents:
         result.write(out_dir, formats, inputs=pdfs)
-        n_proj = sum(len(d.projects) for d in result.documents)
-        n_find = sum(len(d.findings) for d in result.documents)
         cached = f" ({readers.cached} of them from the cache)" if readers.cached else ""
-        click.echo(f"{len(result.documents)} file(s){cached}: {n_proj} projects, "
-                   f"{sum(len(r.indicators) for d in result.documents for r in d.projects)} indicators, "
-                   f"{n_find} findings → {out_dir}", err=True)
-    doubted = [(d.source, sorted({f.page for f in d.findings if f.check == "extraction_doubt"}))
-               for d in result.documents]
-    for source, pages in doubted:
-        if pages:
-            click.echo(f"{source}: extraction doubt on page(s) {', '.join(map(str, pages))}: rows there may be "
-                       "cut wrongly (see the extraction_doubt findings)", err=True)
-    scanned = [(d.source, sorted({f.page for f in d.findings if f.check == "ocr_doubt"})) for d in result.documents]
-    for source, pages in scanned:
-        if pages:
-            click.echo(f"{source}: OCR doubt on page(s) {', '.join(map(str, pages))}: fields there may be misread "
-                       "(see the ocr_doubt findings)", err=True)
-    doubted += scanned
+        click.echo(f"{len(read)} file(s){cached}: {sum(s['projects'] for s in read)} projects, "
+                   f"{sum(s['indicators'] for s in read)} indicators, {sum(s['findings'] for s in read)} findings "
+                   f"→ {out_dir}", err=True)
+    for s in read:
+        if s["doubt_pages"]:
+            click.echo(f"{s['source']}: extraction doubt on page(s) {', '.join(map(str, s['doubt_pages']))}: rows "
+                       "there may be cut wrongly (see the extraction_doubt findings)", err=True)
+    for s in read:
+        if s["ocr_pages"]:
+            click.echo(f"{s['source']}: OCR doubt on page(s) {', '.join(map(str, s['ocr_pages']))}: fields there "
+                       "may be misread (see the ocr_doubt findings)", err=True)
     if missing or result.failures or not result.documents:
         sys.exit(1)
-    if any(pages for _, pages in doubted):
+    if any(s["doubt_pages"] or s["ocr_pages"] for s in read):
         sys.exit(3)
 
 

@@ -86,6 +86,68 @@ def write_table(
     return written
 
 
+class TableSink:
+    """Tables written in chunks (a corpus need not be in memory at once): ``add`` appends a chunk of each
+    table, ``close`` puts every file in place (each atomically); files written so far are lost if the block
+    fails.  A table's chunks must have the same columns and dtypes (``tables.typed`` makes them so); the
+    files are the same as those ``write_table`` writes from the whole table at once (Parquet: in row
+    groups)."""
+
+    def __init__(self, out_dir: Path, formats: tuple[str, ...] = ("csv", "parquet")) -> None:
+        self.out_dir, self.formats = out_dir, formats
+        self._open: dict[tuple[str, str], tuple[contextlib.ExitStack, Path, object]] = {}
+        self.written: list[Path] = []
+
+    def __enter__(self) -> TableSink:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
+
+    def add(self, name: str, df: pd.DataFrame, formats: tuple[str, ...] | None = None) -> None:
+        for fmt in formats or self.formats:
+            if (name, fmt) not in self._open:
+                self._start(name, fmt, df)
+            _, _, out = self._open[name, fmt]
+            if fmt == "csv":
+                _csv_ready(df).to_csv(out, index=False, header=False)
+            else:
+                import pyarrow as pa
+
+                out.write_table(pa.Table.from_pandas(df, schema=out.schema, preserve_index=False))  # type: ignore[attr-defined]
+
+    def _start(self, name: str, fmt: str, df: pd.DataFrame) -> None:
+        stack = contextlib.ExitStack()
+        tmp = stack.enter_context(atomic_path(self.out_dir / f"{name}.{fmt}"))
+        if fmt == "csv":
+            out: object = stack.enter_context(open(tmp, "w", encoding="utf-8-sig", newline=""))  # noqa: SIM115
+            df.iloc[:0].to_csv(out, index=False)  # the header
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            schema = pa.Schema.from_pandas(df.iloc[:0], preserve_index=False)
+            out = stack.enter_context(pq.ParquetWriter(tmp, schema))
+        self._open[name, fmt] = (stack, self.out_dir / f"{name}.{fmt}", out)
+
+    def close(self) -> list[Path]:
+        """Finish every file and put it in place; the files written."""
+        for (_, _), (stack, target, _) in self._open.items():
+            stack.close()
+            self.written.append(target)
+        self._open.clear()
+        return self.written
+
+    def abort(self) -> None:
+        for stack, _, _ in self._open.values():
+            with contextlib.suppress(Exception):
+                stack.__exit__(RuntimeError, RuntimeError("aborted"), None)
+        self._open.clear()
+
+
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:
     """A table written by ``write_table`` (Parquet keeps the types)."""
     parquet = out_dir / f"{name}.parquet"
@@ -109,4 +171,4 @@ def read_table(out_dir: Path, name: str) -> pd.DataFrame:
     return df
 
 
-__all__ = ["atomic_path", "read_table", "write_table"]
+__all__ = ["TableSink", "atomic_path", "read_table", "write_table"]

@@ -124,7 +124,8 @@ class Readers:
 
     def __iter__(self) -> Iterator[Document | Failure]:
         try:
-            for future, (path, source) in zip(self.futures, self.jobs):
+            for i, (path, source) in enumerate(self.jobs):
+                future, self.futures[i] = self.futures[i], None  # its document is the caller's now, not ours
                 yield _outcome(future, path, source, self.settings)
                 self.bar.update()
         finally:
@@ -162,7 +163,8 @@ class DaskReaders:
 
     def __iter__(self) -> Iterator[Document | Failure]:
         try:
-            for future, (path, source) in zip(self.futures, self.jobs):
+            for i, (path, source) in enumerate(self.jobs):
+                future, self.futures[i] = self.futures[i], None  # its document is the caller's now, not ours
                 try:
                     yield future.result(timeout=self.settings.timeout or None)
                 except TimeoutError:
@@ -184,26 +186,27 @@ class DaskReaders:
 class Batch:
     """The outcomes of every job in order: from the cache (``budgetlib.cache``) where the same bytes were
     read before with the same library and settings, else from the readers (local processes, or Dask with
-    ``scheduler``), whose documents go into the cache."""
+    ``scheduler``), whose documents go into the cache.  A cached document is loaded when its turn comes, so
+    a batch holds one document at a time, not the corpus."""
 
     def __init__(self, jobs: list[tuple[str, str]], settings: ExtractSettings, progress: bool = False,
                  scheduler: str | None = None) -> None:
         from . import cache
 
-        self.jobs, self.settings = jobs, settings
+        self.jobs, self.settings, self.progress, self.scheduler = jobs, settings, progress, scheduler
         self.keys: list[str | None] = [
             cache.key(cache.file_digest(path), path, settings) if settings.cache and Path(path).is_file() else None
             for path, _ in jobs]
         self.key_of = {source: k for (_, source), k in zip(jobs, self.keys)}
-        self.hits: dict[int, Document] = {}
-        for i, ((_, source), k) in enumerate(zip(jobs, self.keys)):
-            if k and (doc := cache.get(k, source)) is not None:
-                self.hits[i] = doc
+        self.hits = {i for i, k in enumerate(self.keys) if k and cache.has(k)}
         misses = [job for i, job in enumerate(jobs) if i not in self.hits]
         self.readers: Readers | DaskReaders | None = None
         if misses:
-            self.readers = (DaskReaders(misses, settings, scheduler, progress) if scheduler
-                            else Readers(misses, settings, progress))
+            self.readers = self._readers(misses)
+
+    def _readers(self, jobs: list[tuple[str, str]]) -> Readers | DaskReaders:
+        return (DaskReaders(jobs, self.settings, self.scheduler, self.progress) if self.scheduler
+                else Readers(jobs, self.settings, self.progress))
 
     @property
     def cached(self) -> int:
@@ -213,14 +216,18 @@ class Batch:
         from . import cache
 
         fresh = iter(self.readers or ())
-        for i in range(len(self.jobs)):
+        for i, k in enumerate(self.keys):
             if i in self.hits:
-                yield self.hits[i]
-                continue
-            item = next(fresh)
-            if self.keys[i] and not isinstance(item, Failure):
+                if (doc := cache.get(k, self.jobs[i][1])) is not None:  # type: ignore[arg-type]
+                    yield doc
+                    continue
+                self.hits.discard(i)  # the entry went bad since: read the file after all
+                [item] = list(self._readers([self.jobs[i]]))
+            else:
+                item = next(fresh)
+            if k and not isinstance(item, Failure):
                 try:
-                    cache.put(self.keys[i], item)
+                    cache.put(k, item)
                 except OSError as exc:  # a read-only cache folder must not fail the batch
                     log.warning("cache: could not store %s: %s", item.source, exc)
             yield item

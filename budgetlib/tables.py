@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 
 import pandas as pd
 
@@ -85,12 +86,17 @@ _BOOLS = ("parsed", "has_output", "has_benefit", "has_satisfaction", "has_cost")
 NON_TEXT = (*_INTS, *_FLOATS, *_BOOLS, *AMOUNT_FIELDS)
 
 
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))  # 1 or "1.10" as written, not via float
+
+
 def typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in df.columns:
         if col in _INTS:
             df[col] = pd.to_numeric(df[col]).astype("Int64")
         elif col in AMOUNT_FIELDS:
-            df[col] = df[col].astype(AMOUNT_DTYPE)
+            if df[col].dtype != AMOUNT_DTYPE:
+                df[col] = df[col].map(_decimal, na_action="ignore").astype(AMOUNT_DTYPE)
         elif col in _FLOATS:
             df[col] = pd.to_numeric(df[col]).astype("float64")
         elif col in _BOOLS:

@@ -95,12 +95,16 @@ def test_crash_while_writing_leaves_no_half_file(sample_pdf, tmp_path, monkeypat
     result.write(out)
     before = (out / "projects.parquet").read_bytes()
 
-    def boom(self, path, **kwargs):
-        Path(path).write_bytes(b"half")
+    import pyarrow.parquet as pq
+
+    written = pq.ParquetWriter.write_table
+
+    def boom(self, table, *args, **kwargs):  # the first row group goes to disk, then the disk is full
+        written(self, table, *args, **kwargs)
         raise OSError("disk full")
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", boom)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", boom)
+    with pytest.raises(OSError, match="disk full"):
         result.write(out)
     assert (out / "projects.parquet").read_bytes() == before
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]

@@ -191,3 +191,58 @@ def test_outputs_up_to_date_are_not_written_again(tmp_path, monkeypatch, sample_
     assert (out / "projects.csv").read_text(encoding="utf-8-sig").startswith("project_id,")
     extract([sample_pdf], ExtractSettings(lang="en")).write(out)  # other settings: written again
     assert "add up to" in (out / "findings.csv").read_text(encoding="utf-8-sig")
+
+
+# -- memory: documents on disk, tables written in chunks ---------------------------------------------------
+
+
+def _spooled(paths, settings):
+    from budgetlib import pool
+    from budgetlib.batch import gather
+
+    batch, failures = pool.start(paths, settings)
+    return gather(batch, failures, spool=True)
+
+
+def test_a_spooled_batch_writes_what_one_in_memory_writes(tmp_path, monkeypatch, sample_pdf):
+    """The command line keeps documents on disk (in the cache, else a temporary file) and writes the tables
+    a few documents at a time; the files are those of the whole tables written at once, byte for byte (CSV)
+    and frame for frame (Parquet, in row groups)."""
+    from budgetlib import batch, config
+    from budgetlib.output import read_table, write_table
+    from budgetlib.spool import Spool
+
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    inputs = _inputs(sample_pdf)
+    whole = extract(inputs, ExtractSettings(cache=False))
+    expected = tmp_path / "whole"
+    for name, df in {**whole.tables(), **whole.review()}.items():
+        write_table(df, expected, name)
+    monkeypatch.setattr(batch, "CHUNK_INDICATORS", 50)  # a chunk per document, or less: several chunks
+    assert len(list(batch._chunks(whole.documents))) == len(whole.documents) == 3
+    for settings in (ExtractSettings(cache=False), ExtractSettings()):  # spooled to a file; kept in the cache
+        spooled = _spooled(inputs, settings)
+        assert isinstance(spooled.documents, Spool) and len(spooled.documents) == 3
+        assert [d.source for d in spooled.documents] == [d.source for d in whole.documents]
+        assert spooled.documents[1].rows == whole.documents[1].rows
+        out = tmp_path / f"spooled-{settings.cache}"
+        spooled.write(out)
+        for name in ("projects", "units", "indicators", "findings", "review_indicators", "review_projects"):
+            assert (out / f"{name}.csv").read_bytes() == (expected / f"{name}.csv").read_bytes(), name
+            pd.testing.assert_frame_equal(read_table(out, name), read_table(expected, name))
+        pd.testing.assert_frame_equal(spooled.sources(), whole.sources())
+        spooled.documents.close()
+
+
+def test_a_batch_does_not_keep_the_documents_it_handed_on(sample_pdf):
+    """Neither the cache's hits nor the workers' results stay in the batch once gathered: a corpus is held
+    one document at a time (the memory benchmark measures the rest)."""
+    import gc
+    import weakref
+
+    from budgetlib import pool
+
+    batch, _ = pool.start(_inputs(sample_pdf), ExtractSettings(cache=False, workers=1))
+    refs = [weakref.ref(doc) for doc in batch]
+    gc.collect()
+    assert len(refs) == 3 and all(r() is None for r in refs)

@@ -129,9 +129,11 @@ def review_projects(projects: pd.DataFrame, reviewed: pd.DataFrame, lang: str = 
 
 def review(projects: pd.DataFrame, indicators: pd.DataFrame, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """Both review tables, as ``budgetlib extract`` writes them."""
+    from ..tables import typed
+
     reviewed = review_indicators(indicators, lang)
-    return {"review_indicators": reviewed.drop(columns="point"),
-            "review_projects": review_projects(projects, reviewed, lang)}
+    return {"review_indicators": typed(reviewed.drop(columns="point")),  # the same dtypes whatever the rows
+            "review_projects": typed(review_projects(projects, reviewed, lang))}
 
 
 __all__ = ["REVIEW_INDICATOR_COLUMNS", "REVIEW_PROJECT_COLUMNS", "review", "review_indicators", "review_projects",
