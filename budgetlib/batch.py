@@ -99,12 +99,12 @@ class Extraction:
 
         The tables are built and written a chunk of documents at a time (``CHUNK_INDICATORS``): the memory
         this takes does not grow with the corpus."""
-        from .output import TableSink
-
         out_dir = check_output_dir(out_dir, inputs)
         stamp = self._stamp(formats)
         if stamp and (current := _up_to_date(out_dir, stamp)):
             return current  # the same documents, library and formats as the files there: nothing to write
+        from .output import TableSink
+
         with TableSink(out_dir, formats) as sink:
             for chunk in _chunks(self.documents):
                 for name, df in _frames(chunk, self.lang).items():
@@ -124,7 +124,7 @@ class Extraction:
             return None
         from .cache import library_digest
 
-        return {"documents": [[d.source, k] for d, k in zip(self.documents, self.keys)],
+        return {"documents": [[d["source"], k] for d, k in zip(self.summaries(), self.keys)],
                 "failures": [f.reason for f in self.failures],
                 "skipped": [f.reason for f in self.skipped], "lang": self.lang, "formats": sorted(formats),
                 "library": library_digest(everything=True)}
