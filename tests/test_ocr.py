@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -120,3 +121,76 @@ def test_the_indicator_grammar_fixes_only_its_separators():
     assert repair("16小时/天。62-效益指标；1.1-数量指标;.退役军人优待证办理；") == \
         "16小时/天。6、2-效益指标；11-数量指标；退役军人优待证办理；"
     assert repair("值:12。10、1-产出指标") == "值:12。10、1-产出指标"
+    # a level-2 code that lost its dash, right after its level-1 type; a name that starts with digits stays
+    assert repair("1、1-产出指标：11数量指标：对来穗人员；实施周期指标值:1") == \
+        "1、1-产出指标；11-数量指标；对来穗人员；实施周期指标值:1"
+    assert repair("1、3-满意度指标；31-服务对象满意度；24小时服务满意度；实施周期指标值:1") == \
+        "1、3-满意度指标；31-服务对象满意度；24小时服务满意度；实施周期指标值:1"
+
+
+_FONTS = {"Noto Sans CJK": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+          "Noto Serif CJK": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+          "AR PL UMing": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0)}
+_COMPARATORS = ["实施周期指标值：≤2个小时；年度指标值：≦2个小时。", "实施周期指标值：≥90%；年度指标值：≧85%。",
+                "年度指标值：≦5天；实施周期指标值：≧95%。", "年度指标值：≤3次；实施周期指标值：≥48次。",
+                "年度指标值：<5%；实施周期指标值：>90分。"]
+
+
+def _comparators(text: str) -> str:
+    return "".join({"＜": "<", "＞": ">"}.get(c, c) for c in text if c in "≤≦≥≧<>＜＞")  # width aside
+
+
+@pytest.mark.parametrize("font,dpi", [("Noto Sans CJK", 150), ("Noto Sans CJK", 300), ("Noto Serif CJK", 200),
+                                      ("AR PL UMing", 150), ("AR PL UMing", 300)])
+def test_comparators_are_told_by_the_bars_printed_under_them(font, dpi):
+    """The recogniser's character set has ≤ ≥ but not ≦ ≧ (which real tables print): the bars under a
+    comparator decide (``ocr._bars``).  Lines drawn in a font at 9 pt and read at ``dpi`` like a scan:
+    a bar is never invented (< stays <, ≤ never becomes ≦), and where the print shows them every ≦ ≧ is
+    found (AR PL UMing's bars run together at 150 dpi: read as ≤ ≥, the same comparison)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+    from budgetlib.read import ocr
+
+    path, index = _FONTS[font]
+    if not Path(path).exists():
+        pytest.skip(f"{font} is not installed (apt-get install fonts-noto-cjk fonts-arphic-uming)")
+    px = round(9 * dpi / 72)
+    img = Image.new("L", (int(7 * dpi), len(_COMPARATORS) * px * 3), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(_COMPARATORS):
+        draw.text((px, px + i * px * 3), line, font=ImageFont.truetype(path, px, index=index), fill=0)
+    img = img.filter(ImageFilter.GaussianBlur(0.6))
+    if dpi < ocr.MIN_DPI:  # read enlarged, as read_page does a small scan
+        img = img.resize((img.width * ocr.MIN_DPI // dpi, img.height * ocr.MIN_DPI // dpi), Image.Resampling.BICUBIC)
+    read = _comparators("".join(b[4] for b in sorted(ocr._boxes(np.array(img)), key=lambda b: b[1])))
+    printed = _comparators("".join(_COMPARATORS))
+    one_bar = str.maketrans("≦≧", "≤≥")
+    assert len(read) == len(printed)
+    assert read.translate(one_bar) == printed.translate(one_bar)  # the comparisons themselves
+    assert all(not (r in "≦≧" and p not in "≦≧") for r, p in zip(read, printed))  # no bar invented
+    if (font, dpi) != ("AR PL UMing", 150):
+        assert read == printed
+
+
+def test_a_line_the_recogniser_cannot_read_is_kept_unread_not_dropped():
+    """A text line that RapidOCR finds but cannot read (here: runes and Hangul, outside its character set;
+    on a scan: a line it turned upside down, a smudged line) comes back with no text and its low score, so
+    that its cell is an ocr_doubt instead of silently one line short; a speck is still dropped."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from budgetlib.read import ocr
+
+    noto = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    if not Path(noto).exists():
+        pytest.skip("Noto Sans CJK is not installed (apt-get install fonts-noto-cjk)")
+    img = Image.new("L", (1400, 260), 255)
+    draw = ImageDraw.Draw(img)
+    chinese, korean = ImageFont.truetype(noto, 25, index=2), ImageFont.truetype(noto, 25, index=1)
+    draw.text((25, 25), "实施周期指标值：与上年基本持平；年度指标值", font=chinese, fill=0)
+    draw.text((25, 130), "한국어텍스트입니다한국어텍스트", font=korean, fill=0)
+    draw.ellipse((700, 210, 703, 213), fill=0)  # a speck
+    lines = sorted(ocr._boxes(np.array(img)), key=lambda b: b[1])
+    assert [b[4] for b in lines] == ["实施周期指标值：与上年基本持平；年度指标值", ""]
+    assert lines[0][5] >= ocr.LOW_CONFIDENCE > ocr.READ_SCORE > lines[1][5]

@@ -26,6 +26,10 @@ from .grid import PageTable
 log = logging.getLogger("budgetlib.extract")
 
 MIN_DPI, MAX_DPI = 200, 300  # a 150-dpi scan is read enlarged to 200: small print reads better
+# RapidOCR shrinks a larger image to this side before it looks for text lines, and reads the lines from the
+# shrunk image (its default, 2000, reads an A4 page at 170 dpi and loses a character alone on its line):
+# an A4 page at 200 dpi fits whole, a 300-dpi scan is read at about 200
+MAX_SIDE = 2400
 LOW_CONFIDENCE = 0.9  # a cell read with less is an ocr_doubt
 
 # OCR cannot tell a full-width ； from ： in small print; where the indicator grammar fixes the separator
@@ -41,6 +45,8 @@ _ITEM = re.compile(r"(^|[。.]\s*)(\d{1,2}?)\s*[、，,：:.·]?\s*[.·]?\s*([1-
                    r"(?=(?:产出|效益|满意度|成本)指标)")
 # a speck inside a two-digit level-2 code: ``；1.1-数量指标``
 _CODE_SPECK = re.compile(r"(?<=[；;])\s*(\d)\s*[.·,'`]\s*(\d)\s*(?=[-－—])")
+# a level-2 code right after its level-1 type that lost its dash: ``1-产出指标；11数量指标；``
+_CODE_DASH = re.compile(r"((?:产出|效益|满意度|成本)指标\s*[；;：:]\s*)([1-4]\d)\s*(?=[\u4e00-\u9fff])")
 # a speck read as a mark at the start of a field, right after its ；
 _FIELD_SPECK = re.compile(r"[；;]\s*[.·:：'`]+\s*(?=\S)")
 
@@ -58,9 +64,11 @@ def paired(text: str) -> str:
 def repair(text: str) -> str:
     """``text`` with the separators the indicator grammar fixes: after a type's code and name
     (``1-产出指标：11-数量指标：`` → ``1-产出指标；11-数量指标；``), between an item's number and its
-    level-1 code (``。2：2-效益指标`` → ``。2、2-效益指标``); a speck at a field's start or inside a
+    level-1 code (``。2：2-效益指标`` → ``。2、2-效益指标``), between a level-2 code and its type
+    (``1-产出指标；11数量指标`` → ``11-数量指标``); a speck at a field's start or inside a
     level-2 code (``1.1-``) dropped; anything else as read."""
     text = _CODE_SPECK.sub(r"\1\2", _ITEM.sub(lambda m: f"{m.group(1)}{m.group(2)}、{m.group(3)}-", text))
+    text = _CODE_DASH.sub(r"\1\2-", text)
     return _FIELD_SPECK.sub("；", _COLON_THEN_VALUE.sub("；", _TYPE_THEN_COLON.sub(r"\1；", text)))
 
 
@@ -80,7 +88,7 @@ def engine():
     """One RapidOCR engine per process (its models load once)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(max_side_len=MAX_SIDE)
 
 
 def _render(path: Path, page: int) -> tuple[np.ndarray, float, float]:
@@ -207,19 +215,95 @@ def widths(text: str, words: list[str], boxes: list) -> str:
     return "".join(out)
 
 
+# what a comparator read by the recogniser is, by the bars printed under it (``_bars``): its character set has
+# ≤ ≥ but not ≦ ≧, and in small print it may lose a bar altogether (≤ read as <)
+_BARRED = {"<": "<≤≦", "＜": "＜≤≦", "≤": "≤≤≦", ">": ">≥≧", "＞": "＞≥≧", "≥": "≥≥≧"}
+
+
+def _bars(img: np.ndarray, box: list) -> int:
+    """How many bars are printed under the comparator in ``box`` (a character's box on the line): 0, 1 or 2.
+    The glyph's rows, from its foot up, that are dark across at least 0.7 of its width are its bars: two
+    runs of them, alike, with a clear row between, in the glyph's lower 0.4, or one run at least 0.3 of
+    the glyph's height (two bars the blur ran together; one bar is 0.15–0.23 of it) are two; one run at
+    the foot with a clear row above it is one (the arms of < > never fill a row at their foot)."""
+    import cv2
+
+    xs, ys = [p[0] for p in box], [p[1] for p in box]
+    x0, x1, y0, y1 = int(min(xs)), int(max(xs)) + 1, max(0, int(min(ys))), int(max(ys)) + 1
+    pad = 3
+    crop = img[y0:y1, max(0, x0 - pad):x1 + pad]
+    if crop.size == 0 or crop.shape[0] < 8:
+        return 0
+    ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)[1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    mid = (x1 - x0) / 2 + min(pad, x0)
+    parts = [i for i in range(1, n) if stats[i][0] - 3 <= mid <= stats[i][0] + stats[i][2] + 3]
+    if not parts:
+        return 0
+    main = max(parts, key=lambda i: stats[i][4])
+    x, y, w, h, _ = stats[main]
+    for i in parts:  # a bar apart from the glyph's other strokes (sharp print): as wide, flat
+        _, by, bw, bh, _ = stats[i]
+        if i != main and bw >= 0.5 * w and bh <= bw:
+            y, h = min(y, by), max(y + h, by + bh) - min(y, by)
+    if h < 8 or w < 3:
+        return 0
+    fill = (ink[y:y + h, x:x + w] > 0).mean(axis=1)[::-1]  # from the foot up
+    runs: list[list[int]] = []
+    for i, full in enumerate(fill >= 0.7):
+        if full and runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        elif full:
+            runs.append([i, i])
+    if not runs or runs[0][0] > 1:
+        return 0
+    thick, end = runs[0][1] - runs[0][0] + 1, runs[0][1]
+    if thick >= 0.3 * h:
+        return 2
+    if len(runs) >= 2:
+        start, top = runs[1]
+        if (top < 0.4 * h and abs((top - start + 1) - thick) <= 1 and fill[end + 1:start].min() <= 0.2
+                and fill[start:top + 1].max() >= 0.85):
+            return 2
+    return 1 if fill[end + 1:end + 1 + max(2, h // 5)].min(initial=1.0) <= 0.3 else 0
+
+
+def doubled(text: str, words: list[str], boxes: list, img: np.ndarray) -> str:
+    """``text`` with each comparator as its bars say (``_bars``): ≤ printed with two bars is ≦, < with one
+    is ≤; ``words`` and ``boxes``: the line's characters and their boxes."""
+    if not any(c in _BARRED for c in text) or len(words) != len(text) or len(boxes) != len(text):
+        return text
+    return "".join(_BARRED[c][_bars(img, boxes[i])] if c in _BARRED else c for i, c in enumerate(text))
+
+
+READ_SCORE = 0.5  # a line the recogniser reads with less is not taken as read (RapidOCR's own default)
+
+
 def _boxes(img: np.ndarray) -> list[tuple[float, float, float, float, str, float]]:
     """Text lines: (x0, y0, x1, y1, text, confidence).  A line of punctuation alone is a speck of the scan
-    (a real 。 is read with the line it ends).  Marks that come full or half width are set by their room
-    (``widths``)."""
-    result, _ = engine()(np.dstack([img] * 3), return_word_box=True)
-    out = []
+    (a real 。 is read with the line it ends).  A line of text's size that the recogniser could not read
+    (a score below ``READ_SCORE``) is kept with no text and its score, so that its cell is in doubt rather
+    than silently short of a line.  Marks that come full or half width are set by their room (``widths``);
+    comparators by the bars printed under them (``doubled``).  No line is turned: a printed table's text
+    stands upright (RapidOCR's angle classifier turned a whole line upside down and lost it)."""
+    result, _ = engine()(np.dstack([img] * 3), use_cls=False, text_score=0.0, return_word_box=True)
+    lines = []
     for box, text, score, *word in result or []:
-        if _SPECK.fullmatch(text):
-            continue
-        if len(word) >= 2 and word[0]:
-            text = widths(text, word[1], word[0])
         xs, ys = [pt[0] for pt in box], [pt[1] for pt in box]
-        out.append((min(xs), min(ys), max(xs), max(ys), text, float(score)))
+        lines.append((min(xs), min(ys), max(xs), max(ys), text, float(score), word))
+    heights = sorted(y1 - y0 for _, y0, _, y1, text, score, _ in lines if score >= READ_SCORE and len(text) >= 3)
+    em = heights[len(heights) // 2] if heights else 0.0
+    out = []
+    for x0, y0, x1, y1, text, score, word in lines:
+        if score < READ_SCORE:
+            if not em or y1 - y0 < 0.7 * em or x1 - x0 < 1.5 * em:
+                continue  # a speck, a smudge
+            text = ""  # a line not read: its cell is in doubt (its confidence is this score)
+        elif _SPECK.fullmatch(text):
+            continue
+        elif len(word) >= 2 and word[0]:
+            text = doubled(widths(text, word[1], word[0]), word[1], word[0], img)
+        out.append((x0, y0, x1, y1, text, score))
     return out
 
 
@@ -335,5 +419,5 @@ def image_pages(path: Path, texts: list[str], mode: str) -> list[int]:
             and any(True for _ in doc[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]))]
 
 
-__all__ = ["LOW_CONFIDENCE", "OcrPage", "engine", "glance", "image_pages", "paired", "read_page", "repair",
+__all__ = ["LOW_CONFIDENCE", "OcrPage", "doubled", "engine", "glance", "image_pages", "paired", "read_page", "repair",
            "widths"]
