@@ -92,6 +92,12 @@ def measure(pdf: Path, truth: dict, show: bool = False) -> dict:
                 print(f"{pdf.name}: name {row.name!r} != {want['name']!r}")
         if want["goal"]:
             d, n = cer(row.goal, want["goal"])
+            if show and d:
+                import difflib
+
+                ops = difflib.SequenceMatcher(None, row.goal, want["goal"], autojunk=False).get_opcodes()
+                edits = [f"{row.goal[a:b]!r}→{want['goal'][c:e]!r}" for op, a, b, c, e in ops if op != "equal"]
+                print(f"{pdf.name}: goal of {want['name']}: {', '.join(edits)}")
             m["goal_edits"] += d
             m["goal_chars"] += n
         for ind, wi in zip(row.indicators, want["indicators"]):
@@ -108,7 +114,8 @@ def measure(pdf: Path, truth: dict, show: bool = False) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "ocr_latest.md")
-    parser.add_argument("--show", action="store_true", help="print every name and indicator field read wrong")
+    parser.add_argument("--show", action="store_true",
+                        help="print every name, goal edit and indicator field read wrong")
     args = parser.parse_args()
     from budgetlib import config
 
