@@ -194,3 +194,16 @@ def test_a_line_the_recogniser_cannot_read_is_kept_unread_not_dropped():
     lines = sorted(ocr._boxes(np.array(img)), key=lambda b: b[1])
     assert [b[4] for b in lines] == ["实施周期指标值：与上年基本持平；年度指标值", ""]
     assert lines[0][5] >= ocr.LOW_CONFIDENCE > ocr.READ_SCORE > lines[1][5]
+
+
+def test_a_borderless_scan_is_refused_in_one_line_naming_why(tmp_path):
+    """A scanned table printed without ruling lines is not read yet (a scanned table's cells are found by its
+    rules): one line naming the file, the pages and why, exit 1, nothing written — not rows cut at random."""
+    pdf = FIXTURES / "scans" / "borderless_scan.pdf"
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(pdf), "--out", str(tmp_path / "out"),
+                          "--no-cache"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"{pdf}: no 项目支出绩效目标表 found (pages [1] mention it but hold no readable table rows: scanned page(s) "
+        "[1] show no ruling lines, and a scanned table is read by its rules (a borderless scan is not read yet))"]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -27,12 +27,13 @@ OUT = FIXTURES / "scans"
 
 
 def scan(pdf: Path, out: Path, dpi: int, angle: float, seed: str, blur: float = 0.6, speckles: int = 400,
-         quality: int = 80) -> None:
-    """``pdf`` as an image-only PDF: grey pages at ``dpi``, turned by ``angle`` degrees, blurred, speckled."""
+         quality: int = 80, pages: int = 0) -> None:
+    """``pdf`` as an image-only PDF: grey pages at ``dpi``, turned by ``angle`` degrees, blurred, speckled;
+    ``pages``: only the first so many."""
     rng = random.Random(seed)
     doc = pdfium.PdfDocument(str(pdf))
     images = []
-    for i in range(len(doc)):
+    for i in range(min(len(doc), pages or len(doc))):
         img = doc[i].render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
         img = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
         img = img.filter(ImageFilter.GaussianBlur(blur))
@@ -122,6 +123,14 @@ def fixtures() -> None:
         print(out.relative_to(ROOT), out.stat().st_size, "bytes")
     out = OUT / "disclosure_minzheng_2023.pdf"
     disclosure(out, FIXTURES / "corpus" / "minzheng_2023.pdf")
+    print(out.relative_to(ROOT), out.stat().st_size, "bytes")
+    borderless()
+
+
+def borderless() -> None:
+    """The first page of a table printed without ruling lines, scanned: not read yet, and said so."""
+    out = OUT / "borderless_scan.pdf"
+    scan(FIXTURES / "borderless.pdf", out, 150, 0.7, seed="borderless", quality=70, pages=1)
     print(out.relative_to(ROOT), out.stat().st_size, "bytes")
 
 

@@ -379,6 +379,11 @@ def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Doc
         choice, rows, log, _, tried = _choose(readings, layout, settings, department, notes)
     notes.extend(log)
     if not rows:
+        unruled = [p for p, o in ocr.items() if p in pages and o.table is None]
+        if unruled:  # a scan of a table printed without ruling lines: its cells cannot be told apart yet
+            raise TableNotFoundError(path, f"pages {pages} mention it but hold no readable table rows: scanned "
+                                           f"page(s) {unruled} show no ruling lines, and a scanned table is read "
+                                           "by its rules (a borderless scan is not read yet)")
         raise TableNotFoundError(path, f"pages {pages} mention it but hold no readable table rows")
     doc_key = pdf.sha256[:10]
     for row in rows:
