@@ -7,7 +7,7 @@ while the workers read (they are not needed before).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +19,8 @@ from .settings import ExtractSettings
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .spool import Spool
 
 TABLES = ("projects", "units", "indicators", "findings")
 REVIEW_TABLES = ("review_indicators", "review_projects")
@@ -42,6 +44,7 @@ class Extraction:
     _tables: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
     _review: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
     _summaries: list[dict] | None = field(default=None, init=False, repr=False)
+    _streamed: tuple[tuple[Path, tuple[str, ...]], list[Path]] | None = field(default=None, init=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -101,21 +104,25 @@ class Extraction:
         this takes does not grow with the corpus."""
         out_dir = check_output_dir(out_dir, inputs)
         stamp = self._stamp(formats)
-        if stamp and (current := _up_to_date(out_dir, stamp)):
+        if self._streamed is not None and self._streamed[0] == (out_dir, formats):
+            written = self._streamed[1]  # written by ``gather`` while the documents came
+        elif stamp and (current := _up_to_date(out_dir, stamp)):
             return current  # the same documents, library and formats as the files there: nothing to write
-        from .output import TableSink
-
-        with TableSink(out_dir, formats) as sink:
-            for chunk in _chunks(self.documents):
-                for name, df in _frames(chunk, self.lang).items():
-                    sink.add(name, df, ("csv",) if name == "log" else None)
-            sink.add("sources", self.sources(), ("csv",))
+        else:
+            writer = _Writer(out_dir, formats, self.lang)
+            try:
+                for doc in self.documents:
+                    writer.add(doc)
+                written = writer.finish(self.sources())
+            except BaseException:
+                writer.abort()
+                raise
         for name in (*TABLES, *REVIEW_TABLES):
             for stale in {"csv", "parquet"} - set(formats):
                 (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
         if stamp:
-            _save_stamp(out_dir, stamp, sink.written)
-        return sink.written
+            _save_stamp(out_dir, stamp, written)
+        return written
 
     def _stamp(self, formats: tuple[str, ...]) -> dict | None:
         """What the outputs are a function of: every document's cache key (None when a document has none),
@@ -154,18 +161,37 @@ def _frames(docs: list[Document], lang: str) -> dict[str, pd.DataFrame]:
     return {**tables, **review(tables["projects"], tables["indicators"], lang), "log": log_frame(docs)}
 
 
-def _chunks(documents: Iterable[Document]) -> Iterator[list[Document]]:
-    """The documents in runs of about ``CHUNK_INDICATORS`` indicators (whole documents; at least one run)."""
-    chunk: list[Document] = []
-    size, runs = 0, 0
-    for doc in documents:
-        chunk.append(doc)
-        size += sum(len(r.indicators) + 1 for r in doc.rows)
-        if size >= CHUNK_INDICATORS:
-            yield chunk
-            chunk, size, runs = [], 0, runs + 1
-    if chunk or not runs:
-        yield chunk
+class _Writer:
+    """The tables of documents given one at a time, built and written (``output.TableSink``) for about
+    ``CHUNK_INDICATORS`` indicators' documents at a time, so that memory does not grow with the corpus;
+    ``finish`` puts the files in place, ``abort`` leaves the folder as it was."""
+
+    def __init__(self, out_dir: Path, formats: tuple[str, ...], lang: str) -> None:
+        from .output import TableSink
+
+        self.sink, self.lang = TableSink(out_dir, formats), lang
+        self.chunk: list[Document] = []
+        self.size = self.runs = 0
+
+    def add(self, doc: Document) -> None:
+        self.chunk.append(doc)
+        self.size += sum(len(r.indicators) + 1 for r in doc.rows)
+        if self.size >= CHUNK_INDICATORS:
+            self._flush()
+
+    def _flush(self) -> None:
+        for name, df in _frames(self.chunk, self.lang).items():
+            self.sink.add(name, df, ("csv",) if name == "log" else None)
+        self.chunk, self.size, self.runs = [], 0, self.runs + 1
+
+    def finish(self, sources: pd.DataFrame) -> list[Path]:
+        if self.chunk or not self.runs:  # every table has its file, if only its header
+            self._flush()
+        self.sink.add("sources", sources, ("csv",))
+        return self.sink.close()
+
+    def abort(self) -> None:
+        self.sink.abort()
 
 
 def summary(doc: Document) -> dict:
@@ -234,14 +260,17 @@ def extract(paths: Iterable[str | os.PathLike[str]], settings: ExtractSettings |
     return gather(readers, failures, settings.lang)
 
 
-def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spool: bool = False) -> Extraction:
+def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spool: bool = False,
+           out: tuple[Path, tuple[str, ...]] | None = None) -> Extraction:
     """The outcome of ``pool.start``: documents and failures.  A table given twice is read once: the same
     bytes, or other bytes with the same department, year and rows (a re-export, a copy with another cover
     page); ``sources.csv`` names the file it duplicates.  The table writers load while the workers read
     (with every file from the cache there are none: they load when a table is built, if one is).
 
     ``spool``: keep the documents on disk (a ``Spool``), not in memory — what a corpus needs, as the
-    command line does; the tables are then built as they are written."""
+    command line does; the tables are then built as they are written.  ``out``: (a folder that
+    ``config.check_output_dir`` accepted, formats): write the tables there while the documents come (the
+    parent builds them while the workers read); ``write`` to the same folder and formats then only finishes."""
     from .spool import Spool
 
     if not (isinstance(readers, Batch) and readers.readers is None):
@@ -251,28 +280,46 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spo
     key_of = readers.key_of if isinstance(readers, Batch) else {}
     summaries, keys = [], []
     seen: dict[str, str] = {}
-    for item in readers or ():
-        if isinstance(item, Failure):
-            result.failures.append(item)
-        elif item.sha256 in seen:
-            result.skipped.append(Failure(item.source, item.source,
-                                          f"{item.source}: same content as {seen[item.sha256]}: skipped"))
-        elif (key := table_key(item)) in seen:
-            result.skipped.append(Failure(item.source, item.source,
-                                          f"{item.source}: same table as {seen[key]} (department, year and "
-                                          "every row the same): skipped"))
-        else:
-            seen[item.sha256] = seen[key] = item.source
-            keys.append(key_of.get(item.source))
-            summaries.append(summary(item))
-            if isinstance(kept, Spool):
-                kept.append(item, keys[-1])
-            else:
-                kept.append(item)
+    writer: _Writer | None = None
+    try:
+        for item in readers or ():
+            if _take(item, result, kept, seen, summaries, keys, key_of) and out is not None:
+                writer = writer or _Writer(*out, lang)
+                writer.add(item)  # type: ignore[arg-type]
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
     result._summaries = summaries
     if isinstance(readers, Batch):
         result.keys = keys
+    if writer is not None and out is not None:
+        result._streamed = (out, writer.finish(result.sources()))
     return result
+
+
+def _take(item: Document | Failure, result: Extraction, kept: list[Document] | Spool, seen: dict[str, str],
+          summaries: list[dict], keys: list[str | None], key_of: dict[str, str | None]) -> bool:
+    """One outcome into ``result``: a failure, a duplicate skipped, or a document kept (True)."""
+    if isinstance(item, Failure):
+        result.failures.append(item)
+    elif item.sha256 in seen:
+        result.skipped.append(Failure(item.source, item.source,
+                                      f"{item.source}: same content as {seen[item.sha256]}: skipped"))
+    elif (key := table_key(item)) in seen:
+        result.skipped.append(Failure(item.source, item.source,
+                                      f"{item.source}: same table as {seen[key]} (department, year and every row "
+                                      "the same): skipped"))
+    else:
+        seen[item.sha256] = seen[key] = item.source
+        keys.append(key_of.get(item.source))
+        summaries.append(summary(item))
+        if isinstance(kept, list):
+            kept.append(item)
+        else:
+            kept.append(item, keys[-1])
+        return True
+    return False
 
 
 def table_key(doc: Document) -> str:

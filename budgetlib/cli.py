@@ -82,7 +82,10 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         sys.exit(1)
     from .batch import gather  # loads pandas and the writers while the workers read
 
-    result = gather(readers, failures, lang, spool=True)  # documents on disk: memory does not grow with them
+    # documents on disk, so that memory does not grow with them; the tables built while the workers read (when
+    # every file comes from the cache they are written, if they must be, by ``write`` below)
+    out = (config.check_output_dir(out_dir, pdfs), formats) if readers.readers is not None else None
+    result = gather(readers, failures, lang, spool=True, out=out)
     for failure in result.failures:
         click.echo(failure.reason, err=True)
     for skipped in result.skipped:

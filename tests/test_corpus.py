@@ -11,6 +11,7 @@ import sys
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 from conftest import FIXTURES
 from truth import differences
 
@@ -196,18 +197,20 @@ def test_outputs_up_to_date_are_not_written_again(tmp_path, monkeypatch, sample_
 # -- memory: documents on disk, tables written in chunks ---------------------------------------------------
 
 
-def _spooled(paths, settings):
+def _spooled(paths, settings, out=None):
     from budgetlib import pool
     from budgetlib.batch import gather
 
     batch, failures = pool.start(paths, settings)
-    return gather(batch, failures, spool=True)
+    return gather(batch, failures, spool=True, out=out)
 
 
 def test_a_spooled_batch_writes_what_one_in_memory_writes(tmp_path, monkeypatch, sample_pdf):
     """The command line keeps documents on disk (in the cache, else a temporary file) and writes the tables
-    a few documents at a time; the files are those of the whole tables written at once, byte for byte (CSV)
-    and frame for frame (Parquet, in row groups)."""
+    a few documents at a time, while the workers read; the files are those of the whole tables written at
+    once, byte for byte (CSV) and frame for frame (Parquet, in row groups)."""
+    import pyarrow.parquet as pq
+
     from budgetlib import batch, config
     from budgetlib.output import read_table, write_table
     from budgetlib.spool import Spool
@@ -218,19 +221,22 @@ def test_a_spooled_batch_writes_what_one_in_memory_writes(tmp_path, monkeypatch,
     expected = tmp_path / "whole"
     for name, df in {**whole.tables(), **whole.review()}.items():
         write_table(df, expected, name)
-    monkeypatch.setattr(batch, "CHUNK_INDICATORS", 50)  # a chunk per document, or less: several chunks
-    assert len(list(batch._chunks(whole.documents))) == len(whole.documents) == 3
-    for settings in (ExtractSettings(cache=False), ExtractSettings()):  # spooled to a file; kept in the cache
-        spooled = _spooled(inputs, settings)
+    monkeypatch.setattr(batch, "CHUNK_INDICATORS", 50)  # a chunk per document: three
+    for settings, streamed in ((ExtractSettings(cache=False), False), (ExtractSettings(), False),
+                               (ExtractSettings(cache=False), True)):  # on file, in the cache; written as read
+        out = tmp_path / f"spooled-{settings.cache}-{streamed}"
+        spooled = _spooled(inputs, settings, (out, ("csv", "parquet")) if streamed else None)
         assert isinstance(spooled.documents, Spool) and len(spooled.documents) == 3
         assert [d.source for d in spooled.documents] == [d.source for d in whole.documents]
         assert spooled.documents[1].rows == whole.documents[1].rows
-        out = tmp_path / f"spooled-{settings.cache}"
+        assert (out / "projects.csv").exists() == streamed
         spooled.write(out)
+        assert pq.ParquetFile(out / "indicators.parquet").num_row_groups == 3
         for name in ("projects", "units", "indicators", "findings", "review_indicators", "review_projects"):
             assert (out / f"{name}.csv").read_bytes() == (expected / f"{name}.csv").read_bytes(), name
             pd.testing.assert_frame_equal(read_table(out, name), read_table(expected, name))
         pd.testing.assert_frame_equal(spooled.sources(), whole.sources())
+        assert not [p for p in out.iterdir() if p.name.endswith(".part")]
         spooled.documents.close()
 
 
@@ -246,3 +252,33 @@ def test_a_batch_does_not_keep_the_documents_it_handed_on(sample_pdf):
     refs = [weakref.ref(doc) for doc in batch]
     gc.collect()
     assert len(refs) == 3 and all(r() is None for r in refs)
+
+
+def test_a_batch_stopped_while_writing_leaves_the_folder_as_it_was(tmp_path, monkeypatch, sample_pdf):
+    """Tables written while the documents come are put in place only at the end: a batch stopped half-way
+    (Ctrl-C, a crash) leaves the earlier outputs untouched and no part files."""
+    from budgetlib import batch
+    from budgetlib.batch import gather
+
+    monkeypatch.setattr(batch, "CHUNK_INDICATORS", 1)  # the document's tables are written before the stop
+    out = tmp_path / "out"
+    first = extract([sample_pdf], ExtractSettings(cache=False))
+    first.write(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def readers():
+        yield from first.documents
+        raise KeyboardInterrupt
+
+    parts = []
+    real_add = batch._Writer.add
+
+    def add(self, doc):  # what the folder holds once a document's tables are written, before the stop
+        real_add(self, doc)
+        parts.extend(p.name for p in out.iterdir() if p.name.endswith(".part"))
+
+    monkeypatch.setattr(batch._Writer, "add", add)
+    with pytest.raises(KeyboardInterrupt):
+        gather(readers(), [], spool=True, out=(out, ("csv", "parquet")))
+    assert parts  # the tables were being written
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
