@@ -1,14 +1,14 @@
 """Scale: a synthetic corpus of at least 1,000 table pages (many departments × three years, from the fidelity
 harness's generator, drawn with reportlab) read by ``budgetlib extract``.
 
-Reports pages per second with 1 and 2 workers, a cached re-run (against the first 2-worker run, in the
-same script), the peak memory of the command line (which gathers the documents and writes the tables) and
-of its largest worker (which reads) at a quarter of the corpus and at all of it, the same work on a Dask
-``LocalCluster`` (2 workers), and how many tables came back exact, field by field, against their truth.
-Targets (issue 7): 1,000 pages in ≤ 30 s on 2 cores; 2 workers ≥ 1.7× one; a cached re-run under 5 % of
-the first; peak memory that does not grow with the corpus.
+Reports pages per second with 1 and 2 workers (the fastest of ``--repeat`` runs), a cached re-run (against
+the 2-worker run, in the same script), the peak memory of the command line (which gathers the documents and
+writes the tables) and of its largest worker (which reads) at a quarter of the corpus and at all of it, the
+same work on a Dask ``LocalCluster`` (2 workers), and how many tables came back exact, field by field,
+against their truth.  Targets (issue 7): 1,000 pages in ≤ 30 s on 2 cores; 2 workers ≥ 1.7× one; a cached
+re-run under 5 % of the first; peak memory that does not grow with the corpus.
 
-    python benchmarks/bench_corpus.py [--pages 1000] [--seed 0] [--out benchmarks/corpus_latest.md]
+    python benchmarks/bench_corpus.py [--pages 1000] [--seed 0] [--repeat 2] [--out benchmarks/corpus_latest.md]
 """
 
 from __future__ import annotations
@@ -98,6 +98,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="runs of each timed first read (1 and 2 workers); the fastest is reported")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "corpus_latest.md")
     args = parser.parse_args()
     folder = corpus(args.pages, args.seed)
@@ -108,8 +110,13 @@ def main() -> int:
     quarter_pages = sum(max(t["pages"]) for t in truths[: len(quarter)])
     with tempfile.TemporaryDirectory(prefix="budgetlib-bench-") as tmp:
         tmp = Path(tmp)
-        one, _, _ = run([folder], tmp / "o1", tmp / "c1", "--workers", "1", "--no-cache")
-        two, peak, _ = run([folder], tmp / "o2", tmp / "c2", "--workers", "2")
+        ones, twos = [], []
+        for i in range(args.repeat):  # a shared machine's noise is one way: the fastest run is the code's
+            ones.append(run([folder], tmp / f"o1-{i}", tmp / "c1", "--workers", "1", "--no-cache")[0])
+            shutil.rmtree(tmp / "c2", ignore_errors=True)  # each 2-worker run reads every file (and caches it)
+            two, peak, _ = run([folder], tmp / "o2", tmp / "c2", "--workers", "2")
+            twos.append(two)
+        one, two = min(ones), min(twos)
         again, _, line = run([folder], tmp / "o2", tmp / "c2", "--workers", "2")
         _, peak_quarter, _ = run(quarter, tmp / "o3", tmp / "c3", "--workers", "2")  # as the full run: cache on
         on_dask = dask_run([folder])
@@ -117,8 +124,10 @@ def main() -> int:
     rows = [
         ("corpus", f"{len(files)} files, {pages} table pages, {len({t['department'] for t in truths})} "
                    f"departments × {len({t['year'] for t in truths})} years"),
-        ("1 worker", f"{one:.1f} s, {pages / one:.1f} pages/s"),
-        ("2 workers", f"{two:.1f} s, {pages / two:.1f} pages/s; **{one / two:.2f}×** one worker (target ≥ 1.7×); "
+        ("1 worker", f"{one:.1f} s, {pages / one:.1f} pages/s (fastest of {args.repeat}: "
+                     f"{', '.join(f'{t:.1f}' for t in ones)} s)"),
+        ("2 workers", f"{two:.1f} s, {pages / two:.1f} pages/s (fastest of {args.repeat}: "
+                      f"{', '.join(f'{t:.1f}' for t in twos)} s); **{one / two:.2f}×** one worker (target ≥ 1.7×); "
                       f"1,000 pages in {two * 1000 / pages:.1f} s (target ≤ 30 s)"),
         ("cached re-run", f"{again:.2f} s = **{again / two:.1%}** of the first (target < 5 %): {line}"),
         ("peak memory", f"command line {peak[0]} MB for {pages} pages, {peak_quarter[0]} MB for {quarter_pages} "
