@@ -135,7 +135,7 @@ class TableSink:
 
     def close(self) -> list[Path]:
         """Finish every file and put it in place; the files written."""
-        for (_, _), (stack, target, _) in self._open.items():
+        for stack, target, _ in self._open.values():
             stack.close()
             self.written.append(target)
         self._open.clear()
