@@ -5,6 +5,7 @@ loads pandas and the table writers, and each worker loads the reader (camelot) i
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import gc
 import logging
@@ -141,9 +142,12 @@ class Readers:
 
 class DaskReaders:
     """The same work on a Dask distributed cluster (``dask scheduler`` / ``dask worker``, or a
-    ``LocalCluster``): each file's bytes are sent to a worker, which reads them with the same function.
+    ``LocalCluster``): each file's bytes are sent to a worker, which reads them with the same function; a
+    few files per worker thread are in flight at a time, so that the cluster holds their bytes, not the corpus's.
     A file past ``timeout`` is reported as failed (the task is cancelled); memory limits are the workers'
     own (``dask worker --memory-limit``).  The workers need budgetlib installed."""
+
+    PER_THREAD, MIN_IN_FLIGHT = 4, 8  # files in flight: this many per worker thread, at least the minimum
 
     def __init__(self, jobs: list[tuple[str, str]], settings: ExtractSettings, address: str,
                  progress: bool = False) -> None:
@@ -158,13 +162,22 @@ class DaskReaders:
             self.client = Client(address, timeout=30)
         except OSError as exc:
             raise BudgetlibError(f"no Dask scheduler at {address}: {exc}") from None
-        self.futures = [self.client.submit(_read_one, path, settings, source, Path(path).read_bytes(), pure=False)
-                        for path, source in jobs]
+        self.window = max(self.MIN_IN_FLIGHT, self.PER_THREAD * sum(self.client.nthreads().values()))
+        self.futures: collections.deque = collections.deque()  # of distributed.Future, in the order of jobs
+        self.submitted = 0
+        self._submit(self.window)
+
+    def _submit(self, n: int) -> None:
+        for path, source in self.jobs[self.submitted:self.submitted + n]:
+            self.futures.append(self.client.submit(_read_one, path, self.settings, source, Path(path).read_bytes(),
+                                                   pure=False))
+            self.submitted += 1
 
     def __iter__(self) -> Iterator[Document | Failure]:
         try:
-            for i, (path, source) in enumerate(self.jobs):
-                future, self.futures[i] = self.futures[i], None  # its document is the caller's now, not ours
+            for path, source in self.jobs:
+                future = self.futures.popleft()  # its document is the caller's once handed on, not ours
+                self._submit(1)
                 try:
                     yield future.result(timeout=self.settings.timeout or None)
                 except TimeoutError:

@@ -125,15 +125,27 @@ def test_a_rerun_reads_only_new_or_changed_files(tmp_path, monkeypatch, sample_p
     assert _read_fresh([sample_pdf], ExtractSettings(workers=1, lang="en")) == []
 
 
-def test_a_dask_cluster_reads_the_same_tables(sample_pdf):
+def test_a_dask_cluster_reads_the_same_tables(sample_pdf, monkeypatch):
     from distributed import LocalCluster
 
     local = extract(_inputs(sample_pdf), ExtractSettings(cache=False))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         remote = extract(_inputs(sample_pdf), ExtractSettings(cache=False), scheduler=cluster.scheduler_address)
+        # a few files in flight at a time (here: one per worker thread), never the whole corpus's bytes
+        from budgetlib import pool
+
+        jobs = [(str(p), f"{k}/{p.name}") for k in range(3) for p in _inputs(sample_pdf)]
+        monkeypatch.setattr(pool.DaskReaders, "PER_THREAD", 1)
+        monkeypatch.setattr(pool.DaskReaders, "MIN_IN_FLIGHT", 1)
+        readers = pool.DaskReaders(jobs, ExtractSettings(cache=False), cluster.scheduler_address)
+        in_flight, sources = [], []
+        for doc in readers:
+            in_flight.append(len(readers.futures))
+            sources.append(doc.source)
     assert [d.source for d in remote.documents] == [d.source for d in local.documents]
     for name, df in local.tables().items():
         pd.testing.assert_frame_equal(remote.tables()[name], df)
+    assert readers.window == 2 and max(in_flight) <= 2 and sources == [s for _, s in jobs]
 
 
 def test_no_scheduler_is_one_line_and_exit_1(tmp_path, sample_pdf):
