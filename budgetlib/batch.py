@@ -294,7 +294,12 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spo
     if isinstance(readers, Batch):
         result.keys = keys
     if writer is not None and out is not None:
-        result._streamed = (out, writer.finish(result.sources()))
+        stamp = result._stamp(out[1])
+        if stamp and (current := _up_to_date(out[0], stamp)):
+            writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
+            result._streamed = (out, current)
+        else:
+            result._streamed = (out, writer.finish(result.sources()))
     return result
 
 

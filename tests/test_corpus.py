@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -294,3 +295,22 @@ def test_a_batch_stopped_while_writing_leaves_the_folder_as_it_was(tmp_path, mon
         gather(readers(), [], spool=True, out=(out, ("csv", "parquet")))
     assert parts  # the tables were being written
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_rerun_with_a_bad_file_leaves_outputs_up_to_date_untouched(tmp_path, sample_pdf):
+    """A file that fails is read again on every run (failures are not cached), so the command line writes the
+    tables while it reads; when they come out the same as the files there, those files are left untouched."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sample_pdf, folder / sample_pdf.name)
+    (folder / "bad.pdf").write_bytes(b"not a pdf")
+    out = tmp_path / "out"
+    env = {**os.environ, "BUDGETLIB_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "budgetlib", "extract", str(folder), "--out", str(out), "--no-progress"]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 1 and "bad.pdf: not a PDF" in first.stderr
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert again.returncode == 1 and "(1 of them from the cache)" in again.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != ".budgetlib-outputs.json"} == \
+        {k: v for k, v in before.items() if k != ".budgetlib-outputs.json"}
