@@ -67,7 +67,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
                                lang=lang, year=year, cache=cache, ocr=ocr)
     try:
-        config.check_output_dir(out_dir, pdfs)
+        target = config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:
         click.echo(f"budgetlib extract: {exc}", err=True)
         sys.exit(2)
@@ -84,7 +84,7 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
 
     # documents on disk, so that memory does not grow with them; the tables built while the workers read (when
     # every file comes from the cache they are written, if they must be, by ``write`` below)
-    out = (config.check_output_dir(out_dir, pdfs), formats) if readers.readers is not None else None
+    out = (target, formats) if readers.readers is not None else None
     result = gather(readers, failures, lang, spool=True, out=out)
     for failure in result.failures:
         click.echo(failure.reason, err=True)
