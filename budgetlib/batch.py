@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .config import check_output_dir
 from .model import Document
-from .pool import Batch, Failure, find_pdfs, quiet_gc, start
+from .pool import Batch, Failure, find_pdfs, log, quiet_gc, start
 from .settings import ExtractSettings
 
 if TYPE_CHECKING:
@@ -45,6 +45,25 @@ class Extraction:
     _review: dict[str, pd.DataFrame] | None = field(default=None, init=False, repr=False)
     _summaries: list[dict] | None = field(default=None, init=False, repr=False)
     _streamed: tuple[tuple[Path, tuple[str, ...]], list[Path]] | None = field(default=None, init=False, repr=False)
+    # documents read whose tables could not be built (a bug, reported as a failure of that file): left out
+    _excluded: set[str] = field(default_factory=set, init=False, repr=False)
+
+    def _live(self) -> Iterable[Document]:
+        """The documents whose tables are written (every one read, but those left out)."""
+        return (d for d in self.documents if d.source not in self._excluded) if self._excluded else self.documents
+
+    def _exclude(self, failed: list[Failure]) -> None:
+        """Report documents whose tables could not be built as failures of their files, and leave them out."""
+        if not failed:
+            return
+        self.failures.extend(failed)
+        self._excluded |= {f.source for f in failed}
+        if self._summaries is not None:
+            keep = [i for i, s in enumerate(self._summaries) if s["source"] not in self._excluded]
+            self._summaries = [self._summaries[i] for i in keep]
+            if self.keys is not None:
+                self.keys = [self.keys[i] for i in keep]
+        self._tables = self._review = None
 
     @property
     def ok(self) -> bool:
@@ -54,7 +73,7 @@ class Extraction:
         """The four tables, checked against their schemas (built once)."""
         if self._tables is not None:
             return self._tables
-        self._tables = _tables(list(self.documents))
+        self._tables = _tables(list(self._live()))
         return self._tables
 
     def review(self) -> dict[str, pd.DataFrame]:
@@ -90,8 +109,8 @@ class Extraction:
 
     def summaries(self) -> list[dict]:
         """Per document read: its ``sources.csv`` row, and the pages in doubt (``doubt_pages``, ``ocr_pages``)."""
-        if self._summaries is None or len(self._summaries) != len(self.documents):
-            self._summaries = [summary(d) for d in self.documents]
+        if self._summaries is None or len(self._summaries) != len(self.documents) - len(self._excluded):
+            self._summaries = [summary(d) for d in self._live()]
         return self._summaries
 
     def write(self, out_dir: str | Path, formats: tuple[str, ...] = ("csv", "parquet"),
@@ -111,9 +130,9 @@ class Extraction:
         else:
             writer = _Writer(out_dir, formats, self.lang)
             try:
-                for doc in self.documents:
+                for doc in self._live():
                     writer.add(doc)
-                written = writer.finish(self.sources())
+                written = writer.finish(self)
             except BaseException:
                 writer.abort()
                 raise
@@ -172,6 +191,7 @@ class _Writer:
         self.sink, self.lang = TableSink(out_dir, formats), lang
         self.chunk: list[Document] = []
         self.size = self.runs = 0
+        self.failed: list[Failure] = []  # documents whose tables could not be built
 
     def add(self, doc: Document) -> None:
         self.chunk.append(doc)
@@ -180,14 +200,35 @@ class _Writer:
             self._flush()
 
     def _flush(self) -> None:
-        for name, df in _frames(self.chunk, self.lang).items():
+        for name, df in self._built().items():
             self.sink.add(name, df, ("csv",) if name == "log" else None)
         self.chunk, self.size, self.runs = [], 0, self.runs + 1
 
-    def finish(self, sources: pd.DataFrame) -> list[Path]:
+    def _built(self) -> dict[str, pd.DataFrame]:
+        """The chunk's tables; where they cannot be built, those of every document that can be, and a failure
+        (one line naming the file) for each that cannot: one document never costs the others their tables."""
+        try:
+            return _frames(self.chunk, self.lang)
+        except Exception:  # a bug: find the document(s) it is in
+            good = []
+            for doc in self.chunk:
+                try:
+                    _frames([doc], self.lang)
+                    good.append(doc)
+                except Exception as exc:
+                    log.debug("tables of %s could not be built", doc.source, exc_info=True)
+                    self.failed.append(Failure(doc.source, doc.source, f"{doc.source}: read, but its tables could "
+                                               f"not be built ({type(exc).__name__}: {str(exc)[:200]}); not written "
+                                               "— please report it with the file"))
+            return _frames(good, self.lang)
+
+    def finish(self, result: Extraction) -> list[Path]:
+        """Put the files in place, with ``sources.csv`` of ``result`` (documents whose tables could not be built
+        reported as failures of their files)."""
         if self.chunk or not self.runs:  # every table has its file, if only its header
             self._flush()
-        self.sink.add("sources", sources, ("csv",))
+        result._exclude(self.failed)
+        self.sink.add("sources", result.sources(), ("csv",))
         return self.sink.close()
 
     def abort(self) -> None:
@@ -299,7 +340,7 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spo
             writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
             result._streamed = (out, current)
         else:
-            result._streamed = (out, writer.finish(result.sources()))
+            result._streamed = (out, writer.finish(result))
     return result
 
 

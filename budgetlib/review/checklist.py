@@ -34,16 +34,20 @@ def thresholds() -> dict[str, float]:
 def review_indicators(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One row per indicator: its 年度指标值 classified (measurable, graded, vague, unreadable, unclassified),
     the reason, and the family of its name."""
-    ind = indicators
+    ind = indicators.reset_index(drop=True)
     classified = [classify(v if isinstance(v, str) else "", lang) for v in ind["annual_value"]]
+    # plain Python over the values: a column may be entirely empty (every item of a table unparsed), and
+    # pandas' string methods on an all-null Arrow column do not take a fill value
+    names = [n if isinstance(n, str) else None for n in ind["indicator"].astype(object)]
+    raws = [r if isinstance(r, str) else None for r in ind["raw"].astype(object)]
     out = pd.DataFrame({
         "project_id": ind["project_id"], "unit": ind["unit"], "project": ind["project"], "seq": ind["seq"],
-        "indicator": ind["indicator"].fillna(ind["raw"]), "annual_value": ind["annual_value"],
+        "indicator": [n if n is not None else r for n, r in zip(names, raws)], "annual_value": ind["annual_value"],
         "class": [c.cls for c in classified], "reason": [c.reason for c in classified],
         "source": ind["source"], "department": ind["department"], "level1": ind["level1"],
-        "level2": ind["level2"], "family": ind["indicator"].map(family, na_action="ignore").fillna(UNMAPPED),
+        "level2": ind["level2"], "family": [family(n) if n is not None else UNMAPPED for n in names],
         "rule": [c.rule for c in classified],
-    }, columns=REVIEW_INDICATOR_COLUMNS).reset_index(drop=True)
+    }, columns=REVIEW_INDICATOR_COLUMNS)
     out["point"] = [c.point for c in classified]  # internal: which review point the value raises
     return out
 
