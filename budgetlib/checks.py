@@ -10,8 +10,11 @@ Checks
     value_unparsed        a target value that starts like a number but does not read as one, or is empty
     period_annual_differ  实施周期指标值 and 年度指标值 differ
     missing_terminator    an indicator item not closed by 。 before the next one begins
+    indicator_extra_field an item prints a field the grammar has no place for (指标值说明：…): kept apart in
+                          ``extra``, never in the indicator's name
     duplicate_indicator   the same indicator twice in one project
-    seq_gap               indicator numbers that do not run 1, 2, 3 …
+    seq_gap               indicator numbers that do not run 1, 2, 3 … (nor begin a new group at 1)
+    seq_restart           indicator numbers that begin again at 1 inside a cell (groups, as real exports print)
     missing_goal / missing_indicators   a project without 绩效目标 / 绩效指标
     extraction_doubt      not a defect of the table: a page the reader may have cut into rows wrongly
                           (no reading of it is clean, and no other reading confirms its violations)
@@ -23,7 +26,8 @@ import re
 from decimal import Decimal
 
 from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, AmountError, fmt, parse_amount
-from .indicators import unclosed
+from .indicators import numbering_breaks, restarts, unclosed
+from .layouts.units import tables_of
 from .messages import say
 from .model import Document, Finding, Row
 from .settings import ExtractSettings
@@ -37,97 +41,90 @@ SEVERITY = {
     "value_unparsed": "warning",
     "duplicate_indicator": "warning",
     "seq_gap": "warning",
+    "seq_restart": "info",
     "missing_goal": "warning",
     "missing_indicators": "warning",
     "period_annual_differ": "info",
     "amount_unit_unknown": "warning",
     "missing_terminator": "warning",
+    "indicator_extra_field": "warning",
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
 }
 
 
 class _Collector:
-    def __init__(self, doc: Document, lang: str) -> None:
-        self.doc, self.lang = doc, lang
+    def __init__(self, source: str, lang: str) -> None:
+        self.source, self.lang = source, lang
         self.out: list[Finding] = []
 
     def add(self, check: str, row: Row, key: str | None = None, *, seq: int | None = None, field: str = "",
             expected: str = "", actual: str = "", **params: object) -> None:
         key = key or check
         self.out.append(Finding(
-            check=check, severity=SEVERITY[check], source=self.doc.source, page=row.page, unit=row.unit,
+            check=check, severity=SEVERITY[check], source=self.source, page=row.page, unit=row.unit,
             project=row.name if row.kind == "project" else "", seq=seq, message=say(key, self.lang, seq=seq, **params),
             project_id=row.project_id, field=field, expected=expected, actual=actual, rule=key))
 
 
-def _sum(rows: list[Row], field: str) -> Decimal:
-    return sum((r.amounts[field] or Decimal(0) for r in rows), Decimal(0))
+def _cents(value: Decimal | None) -> int:
+    return int(value * 100) if value is not None else 0
 
 
-def _compare(c: _Collector, row: Row, parts: list[Row], what: str, tol: Decimal) -> None:
-    for f in AMOUNT_FIELDS:
+def compare(c: _Collector, row: Row, added: list[int], n: int, what: str, tol: Decimal) -> None:
+    """``row``'s printed amounts against ``added`` (the sums of its ``n`` parts, in cents, per field)."""
+    for f, total in zip(AMOUNT_FIELDS, added):
         printed = row.amounts[f] or Decimal(0)
-        added = _sum(parts, f)
-        if abs(printed - added) > tol:
-            c.add("sum_mismatch", row, f"sum_mismatch.{what}", field=f, expected=f"{added:.2f}",
+        sum_ = Decimal(total) / 100
+        if abs(printed - sum_) > tol:
+            c.add("sum_mismatch", row, f"sum_mismatch.{what}", field=f, expected=f"{sum_:.2f}",
                   actual=f"{printed:.2f}", label=AMOUNT_LABELS[f], name=row.name, printed=fmt(row.amounts[f]),
-                  n=len(parts), added=fmt(added), diff=f"{printed - added:+,.2f}")
+                  n=n, added=fmt(sum_), diff=f"{printed - sum_:+,.2f}")
 
 
-def _tables(rows: list[Row]) -> list[list[Row]]:
-    """The rows cut into tables: each 合计 row begins one (a compilation holds several departments')."""
-    out: list[list[Row]] = [[]]
-    for row in rows:
-        if row.kind == "total" and any(r.kind == "total" for r in out[-1]):
-            out.append([])
-        out[-1].append(row)
-    return out
+def _added(rows: list[Row]) -> list[int]:
+    return [sum(_cents(r.amounts[f]) for r in rows) for f in AMOUNT_FIELDS]
 
 
-def _sums(c: _Collector, doc: Document, tol: Decimal) -> None:
-    rows = doc.rows
-    for table in _tables(rows):
-        _table_sums(c, table, tol)
-    for row in rows:  # each row's 总计 against its sources
-        sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
-        if row.amounts["total"] is None or all(v is None for v in sources):
-            continue
-        added = sum((v or Decimal(0) for v in sources), Decimal(0))
-        if abs(row.amounts["total"] - added) > tol:
-            c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
-                  actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
-                  added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
-
-
-def _table_sums(c: _Collector, rows: list[Row], tol: Decimal) -> None:
-    totals = [r for r in rows if r.kind == "total"]
-    units = [r for r in rows if r.kind == "unit"]
-    members: dict[int, list[Row]] = {u.ordinal: [] for u in units}  # a unit's projects follow it
-    current: Row | None = None
-    for row in rows:
+def table_sums(c: _Collector, rows: list[Row], total: int | None, body: list[int], tol: Decimal) -> None:
+    """A table's units against their projects (a unit's projects follow it) and its 合计 against its units
+    (or its projects, when it has no units)."""
+    units: list[tuple[Row, list[Row]]] = []
+    for i in body:
+        row = rows[i]
         if row.kind == "unit":
-            current = row
-        elif row.kind == "project" and current is not None:
-            members[current.ordinal].append(row)
-    for unit in units:
-        _compare(c, unit, members[unit.ordinal], "projects", tol)
-    for total in totals:
-        parts = units or [r for r in rows if r.kind == "project"]
-        _compare(c, total, parts, "units" if units else "projects", tol)
+            units.append((row, []))
+        elif row.kind == "project" and units:
+            units[-1][1].append(row)
+    for unit, members in units:
+        compare(c, unit, _added(members), len(members), "projects", tol)
+    if total is not None:
+        parts = [u for u, _ in units] or [rows[i] for i in body if rows[i].kind == "project"]
+        compare(c, rows[total], _added(parts), len(parts), "units" if units else "projects", tol)
 
 
-def _amount_cells(c: _Collector, doc: Document) -> None:
-    for row in doc.rows:
-        for f in AMOUNT_FIELDS:
-            if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts[f]):
-                try:  # the parser's own reason: not a number, or more than two decimals
-                    parse_amount(row.amount_texts[f])
-                    why = "not_a_number"
-                except AmountError as exc:
-                    why = "decimals" if "decimals" in str(exc) else "not_a_number"
-                c.add("amount_unparsed", row, f"amount_unparsed.{why}", field=f, actual=row.amount_texts[f],
-                      label=AMOUNT_LABELS[f], name=row.name, text=row.amount_texts[f])
+def sources_sum(c: _Collector, row: Row, tol: Decimal) -> None:
+    """A row's 总计 against 财政拨款 + 财政专户拨款 + 其他资金."""
+    sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
+    if row.amounts["total"] is None or all(v is None for v in sources):
+        return
+    added = sum((v or Decimal(0) for v in sources), Decimal(0))
+    if abs(row.amounts["total"] - added) > tol:
+        c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
+              actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
+              added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
+
+
+def amount_cells(c: _Collector, row: Row) -> None:
+    for f in AMOUNT_FIELDS:
+        if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts.get(f, "")):
+            try:  # the parser's own reason: not a number, or more than two decimals
+                parse_amount(row.amount_texts[f])
+                why = "not_a_number"
+            except AmountError as exc:
+                why = "decimals" if "decimals" in str(exc) else "not_a_number"
+            c.add("amount_unparsed", row, f"amount_unparsed.{why}", field=f, actual=row.amount_texts[f],
+                  label=AMOUNT_LABELS[f], name=row.name, text=row.amount_texts[f])
 
 
 def _norm(value: str | None) -> str:
@@ -140,62 +137,88 @@ def pairs(doc: Document) -> list[tuple]:
             if i.parsed]
 
 
-def _indicators(c: _Collector, doc: Document, judge: Judge) -> None:
-    for row in doc.projects:
-        if not row.goal:
-            c.add("missing_goal", row, name=row.name)
-        if not row.indicators:
-            c.add("missing_indicators", row, name=row.name)
+def project_checks(c: _Collector, row: Row, judge: Judge | None) -> None:
+    """A project's goal and indicators: their grammar, numbering, values and (with ``judge``) taxonomy."""
+    if not row.goal:
+        c.add("missing_goal", row, name=row.name)
+    if not row.indicators:
+        c.add("missing_indicators", row, name=row.name)
+        return
+    seen: dict[tuple, int | None] = {}
+    seqs = [i.seq for i in row.indicators]
+    breaks, again = dict(numbering_breaks(seqs)), set(restarts(seqs))
+    for n, ind in enumerate(row.indicators, start=1):
+        who = {"name": row.name, "indicator": ind.indicator}
+        if n in breaks:
+            c.add("seq_gap", row, seq=ind.seq, expected=str(breaks[n]), actual=str(ind.seq), name=row.name, n=n)
+        elif n in again:
+            c.add("seq_restart", row, seq=ind.seq, actual="1", name=row.name, n=n)
+        if not ind.parsed:
+            c.add("indicator_unparsed", row, seq=ind.seq, actual=ind.raw, name=row.name, raw=ind.raw)
             continue
-        seen: dict[tuple, int | None] = {}
-        for n, ind in enumerate(row.indicators, start=1):
-            who = {"name": row.name, "indicator": ind.indicator}
-            if ind.seq != n:
-                c.add("seq_gap", row, seq=ind.seq, expected=str(n), actual=str(ind.seq), name=row.name, n=n)
-            if not ind.parsed:
-                c.add("indicator_unparsed", row, seq=ind.seq, actual=ind.raw, name=row.name, raw=ind.raw)
-                continue
-            if n < len(row.indicators) and unclosed(ind.raw):
-                c.add("missing_terminator", row, seq=ind.seq, field="annual_value", actual=ind.annual_value or "",
-                      **who, next=row.indicators[n].seq, value=ind.annual_value)
-            for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2):
-                c.add("taxonomy_mismatch", row, seq=ind.seq, field="level2_code",
-                      actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}", **who, problem=problem)
-            for label, value, parsed in (("实施周期指标值", ind.period_value, ind.period),
-                                         ("年度指标值", ind.annual_value, ind.annual)):
-                if parsed.kind == "unparsed":
-                    c.add("value_unparsed", row, seq=ind.seq, actual=value or "",
-                          field="period_value" if label == "实施周期指标值" else "annual_value",
-                          **who, label=label, value=value)
-            if _norm(ind.period_value) != _norm(ind.annual_value):
-                c.add("period_annual_differ", row, seq=ind.seq, field="annual_value",
-                      expected=ind.period_value or "", actual=ind.annual_value or "", **who,
-                      period=ind.period_value, annual=ind.annual_value)
-            key = (ind.level1_code, ind.level2_code, _norm(ind.indicator))
-            if key in seen:
-                c.add("duplicate_indicator", row, seq=ind.seq, expected=str(seen[key]), **who, first=seen[key])
-            else:
-                seen[key] = ind.seq
+        if ind.extra:
+            c.add("indicator_extra_field", row, seq=ind.seq, field="indicator", actual=ind.extra, **who,
+                  extra=ind.extra)
+        if n < len(row.indicators) and unclosed(ind.raw):
+            c.add("missing_terminator", row, seq=ind.seq, field="annual_value", actual=ind.annual_value or "",
+                  **who, next=row.indicators[n].seq, value=ind.annual_value)
+        for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2) if judge else ():
+            c.add("taxonomy_mismatch", row, seq=ind.seq, field="level2_code",
+                  actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}", **who, problem=problem)
+        for label, value, parsed in (("实施周期指标值", ind.period_value, ind.period),
+                                     ("年度指标值", ind.annual_value, ind.annual)):
+            if parsed.kind == "unparsed":
+                c.add("value_unparsed", row, seq=ind.seq, actual=value or "",
+                      field="period_value" if label == "实施周期指标值" else "annual_value",
+                      **who, label=label, value=value)
+        if _norm(ind.period_value) != _norm(ind.annual_value):
+            c.add("period_annual_differ", row, seq=ind.seq, field="annual_value",
+                  expected=ind.period_value or "", actual=ind.annual_value or "", **who,
+                  period=ind.period_value, annual=ind.annual_value)
+        key = (ind.level1_code, ind.level2_code, _norm(ind.indicator))
+        if key in seen:
+            c.add("duplicate_indicator", row, seq=ind.seq, expected=str(seen[key]), **who, first=seen[key])
+        else:
+            seen[key] = ind.seq
+
+
+def row_findings(row: Row, source: str, lang: str, tol: Decimal = Decimal(0)) -> list[Finding]:
+    """The findings of one row on its own (not its table's sums, not the taxonomy, which is judged against
+    the whole table): what self-verification weighs a reading of a page by."""
+    c = _Collector(source, lang)
+    amount_cells(c, row)
+    sources_sum(c, row, tol)
+    if row.kind == "project":
+        project_checks(c, row, None)
+    return c.out
 
 
 def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[Finding]:
     """Every finding of one document, in table order per check, in ``settings.lang``.  The indicator
     framework is detected from the document's indicators (``doc.framework`` is set to it)."""
     settings = settings or ExtractSettings()
-    c = _Collector(doc, settings.lang)
+    c = _Collector(doc.source, settings.lang)
     tol = Decimal(str(settings.amount_tolerance))
-    if not doc.amount_unit and doc.rows:
-        first = doc.rows[0]
-        c.out.append(Finding("amount_unit_unknown", SEVERITY["amount_unit_unknown"], doc.source, first.page, "", "",
-                             None, say("amount_unit_unknown", settings.lang), field="amount_unit",
-                             rule="amount_unit_unknown"))
-    _amount_cells(c, doc)
-    _sums(c, doc, tol)
+    for total, body in tables_of(doc.rows):  # each table of a compilation prints its own unit, or none
+        first = doc.rows[min([*body, *([total] if total is not None else [])])]
+        if not (first.amount_unit or doc.amount_unit):
+            c.out.append(Finding("amount_unit_unknown", SEVERITY["amount_unit_unknown"], doc.source, first.page, "",
+                                 "", None, say("amount_unit_unknown", settings.lang), field="amount_unit",
+                                 rule="amount_unit_unknown"))
+    for row in doc.rows:
+        amount_cells(c, row)
+    for total, body in tables_of(doc.rows):
+        table_sums(c, doc.rows, total, body, tol)
+    for row in doc.rows:
+        sources_sum(c, row, tol)
     found = pairs(doc)
     framework = detect(found)
     doc.framework = framework.id
-    _indicators(c, doc, Judge(framework, found, settings.lang))
+    judge = Judge(framework, found, settings.lang)
+    for row in doc.projects:
+        project_checks(c, row, judge)
     return c.out
 
 
-__all__ = ["SEVERITY", "pairs", "run_checks"]
+__all__ = ["SEVERITY", "amount_cells", "compare", "pairs", "project_checks", "row_findings", "run_checks",
+           "sources_sum", "table_sums"]

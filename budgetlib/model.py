@@ -41,6 +41,8 @@ class Row:
     project_id: str = ""
     department: str = ""  # of the table the row belongs to (a compilation holds several departments' tables)
     read_by: str = "text"  # "ocr" for a row read from a scanned page's image
+    layout: str = ""  # the layout of the table the row was printed in (budgetlib.layouts)
+    amount_unit: str = ""  # the unit its table prints its amounts in (万元, 元 …; "" when none is printed)
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class Document:
     log: list[str] = field(default_factory=list)
     framework: str = ""  # id of the indicator framework its indicators follow (taxonomy.frameworks)
     year: int | None = None  # budget year: from the document's text, else its path, else ExtractSettings.year
-    year_from: str = ""  # where the year came from: text, path, setting ("" when unknown)
+    year_from: str = ""  # where the year came from: title, cover, path, setting ("" when unknown)
 
     @property
     def departments(self) -> list[str]:

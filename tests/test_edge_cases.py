@@ -152,11 +152,19 @@ def test_a_crashed_or_stuck_file_fails_alone(tmp_path, monkeypatch):
     for name in ("crash.pdf", "stuck.pdf", "good.pdf"):
         shutil.copy(SAMPLE, tmp_path / name)
     monkeypatch.setattr(pool, "read_pdf", _misbehave)  # workers are forked: they run the patched reader
-    result = budgetlib.extract([tmp_path], ExtractSettings(workers=2, timeout=8, cache=False))
+    result = budgetlib.extract([tmp_path], ExtractSettings(workers=2, timeout=8, timeout_per_page=0, cache=False))
     assert [d.source for d in result.documents] == ["good.pdf"]
     reasons = {f.source: f.reason for f in result.failures}
     assert "crashed" in reasons["crash.pdf"]
     assert "took longer than 8 s" in reasons["stuck.pdf"]
+
+
+def test_the_time_limit_grows_with_the_pages():
+    settings = ExtractSettings(timeout=30, timeout_per_page=2)
+    assert pool.page_count(str(SAMPLE)) == 9
+    assert settings.time_limit(pool.page_count(str(SAMPLE))) == 48
+    assert ExtractSettings(timeout=0).time_limit(140) is None  # no limit
+    assert pool.page_count(str(SAMPLE.parent / "missing.pdf")) == 0
 
 
 def test_oversized_file_is_refused(tmp_path):
@@ -243,9 +251,9 @@ def _row(kind: str, name: str, total: str | None = None, goal: str = ""):
     (("6", "3", "1", "1", "1", "3", "3"), ["total", "unit", "project", "project", "project", "unit", "project"]),
 ])
 def test_units_are_chosen_by_the_tables_arithmetic(totals, want):
-    from budgetlib.layouts.performance_targets import PerformanceTargets
+    from budgetlib.layouts.units import choose_units
 
     kinds = ["total", "unit", "project", "unit", "project", "unit", "project"]
     rows = [_row(k, f"r{i}", t, goal="g" if k == "project" else "") for i, (k, t) in enumerate(zip(kinds, totals))]
-    PerformanceTargets._units_by_arithmetic(rows, [])
+    choose_units(rows, [])
     assert [r.kind for r in rows] == want

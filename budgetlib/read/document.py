@@ -8,8 +8,8 @@ import logging
 import re
 import tempfile
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from ..checks import run_checks
 from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
@@ -19,12 +19,12 @@ from ..messages import say
 from ..model import Document, Finding, Row
 from ..settings import ExtractSettings
 from . import verify
+from .assembly import Assembly, Context, Trial
 from .borderless import borderless_table
-from .context import assign_departments, budget_year, department_and_unit
+from .context import assign_tables, budget_year, department_and_unit
 from .grid import PageTable, merged_rows, regroup, ruled_tables
 from .ocr import OcrPage, image_pages, repair
 from .pdf import parser_damage, read_text
-from .stitch import stitch
 from .trust import ocr_doubts
 
 log_ = logging.getLogger("budgetlib.extract")
@@ -141,38 +141,6 @@ def _text_table(tables: list[PageTable] | None) -> PageTable | None:
     return next((t for t in tables or [] if t.flavor == "stream"), None)
 
 
-class Reading(NamedTuple):
-    """The document read one way (a reading chosen per page)."""
-
-    rows: list[Row]
-    log: list[str]
-    findings: list[Finding]
-    score: float  # the checksum's violations, plus the anchored cuts' misfit
-    crossed: set[int]  # the pages a row crosses (from or onto)
-
-
-def _assemble(pages: _Pages, choice: dict[int, str], layout: Layout, settings: ExtractSettings,
-              department: str) -> Reading:
-    """The document read with ``choice`` (page → reading)."""
-    tables: list[PageTable] = []
-    previous = None
-    for page in pages.pages:
-        got = pages.reading(page, choice[page], previous) or []
-        previous = _text_table(got) or previous
-        tables.extend(got)
-    misfit: list[float] = []
-    raw, log = stitch(tables, layout, settings.row_gap, misfit)
-    if not raw:
-        return Reading([], log, [], float("inf"), set())
-    rows, build_log = layout.build(raw, department)
-    log.extend(build_log)
-    probe = Document(source="", sha256="", department=department, amount_unit="万元", layout=layout.name,
-                     pages=[], rows=rows)
-    findings = run_checks(probe, settings)
-    crossed = {p for r in raw if len(r.pages) > 1 for p in r.pages}
-    return Reading(rows, log, findings, verify.score(rows, findings) + verify.MISFIT * sum(misfit), crossed)
-
-
 # geometry alone must beat the chosen cut by this much (five lines' worth of misfit) to put a page in doubt,
 # and by a line's worth to be taken instead on a page whose rows are all whole
 GEOMETRY_MARGIN = 0.5
@@ -180,7 +148,7 @@ SWITCH_MARGIN = verify.MISFIT
 
 
 def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str,
-            notes: list[str]) -> tuple[dict[int, str], list[Row], list[str], list[Finding], dict]:
+            notes: list[str]) -> tuple[dict[int, str], Assembly, dict]:
     """Each page's reading: the default one, unless the checksum finds violations a wrong cut could make on
     a page; then every reading of that page is scored (the other pages fixed) and the lowest score wins."""
     choice: dict[int, str] = {}
@@ -188,61 +156,62 @@ def _choose(pages: _Pages, layout: Layout, settings: ExtractSettings, department
     for page in pages.pages:
         choice[page] = pages.default(page, previous, notes)
         previous = _text_table(pages.reading(page, choice[page], previous)) or previous
-    best = _assemble(pages, choice, layout, settings, department)
-    tried: dict[int, dict[str, tuple]] = {}
+    ctx = Context(pages, layout, department, settings.lang, Decimal(str(settings.amount_tolerance)))
+    best = Assembly(ctx, choice)
+    tried: dict[int, dict] = {}
     # a page is weighed with the others as chosen so far: where a later page's choice changes, the earlier
     # suspect pages are weighed again (a wrong cut on the next page can hide which cut fits this one)
     for _ in range(PASSES):
-        changed = _pass(pages, layout, settings, department, notes, choice, best, tried)
+        changed = _pass(pages, notes, choice, best, tried)
         if changed is None:
             break
         best = changed
-    best = _geometry(pages, choice, best, tried, layout, settings, department, notes)
-    return choice, *best[:3], tried
+    best = _geometry(pages, choice, best, tried, notes)
+    notes.append(f"self-verification: {ctx.trials} readings weighed by the rows they change ({ctx.forced} of them "
+                 f"changing a 合计 row, assembled whole), {ctx.wholes} whole document(s) assembled, "
+                 f"{ctx.work.transitions} unit transitions")
+    return choice, best, tried
 
 
 # passes over the suspect pages at most (each pass after the first only where an earlier one changed a choice)
 PASSES = 3
 
 
-def _pass(pages: _Pages, layout: Layout, settings: ExtractSettings, department: str, notes: list[str],
-          choice: dict[int, str], best: Reading, tried: dict) -> Reading | None:
+def _pass(pages: _Pages, notes: list[str], choice: dict[int, str], best: Assembly, tried: dict) -> Assembly | None:
     """One pass over the suspect pages (and those weighed before, so that every page's scores are taken with
     the others as finally chosen), each scored with the others fixed; the new best reading, or None when no
     page's choice changed."""
     changed = False
     # on a ruled page a row's blank goal or indicators is its cell's: no other cut of the page fills it
     # (a cut that moved a neighbour's text there would break that neighbour), so it asks for no other reading
-    own = [f for f in best[2] if not (f.check in verify.NAMED and choice.get(f.page, "").startswith("lattice"))]
-    suspects = verify.suspect_pages(best[0], own) if best[3] > 0 else set()
+    own = [f for f in best.findings if not (f.check in verify.NAMED and choice.get(f.page, "").startswith("lattice"))]
+    suspects = verify.suspect_pages(best.rows, own) if best.score > 0 else set()
     for page in sorted((suspects | set(tried)) & set(pages.pages)):
-        previous = None
-        for p in pages.pages:
-            if p == page:
-                break
-            previous = _text_table(pages.reading(p, choice[p], previous)) or previous
-        scores = {choice[page]: best}
+        previous = best.before[page]
+        scores: dict[str, Assembly | Trial] = {choice[page]: best}
         for name in pages.options(page):
             if name in scores or pages.reading(page, name, previous) is None:
                 continue
-            scores[name] = _assemble(pages, {**choice, page: name}, layout, settings, department)
+            scores[name] = best.trial(page, name)
         tried[page] = scores
-        name = min(scores, key=lambda n: (round(scores[n][3], 6), n != choice[page]))
-        summary = ", ".join(f"{n} {v[3]:g}" for n, v in scores.items())
+        name = min(scores, key=lambda n: (round(scores[n].score, 6), n != choice[page]))
+        summary = ", ".join(f"{n} {v.score:g}" for n, v in scores.items())
         if name != choice[page]:
             notes.append(f"page {page}: checksum chose {name} over {choice[page]} ({summary})")
-            choice[page], best, changed = name, scores[name], True
+            choice[page], changed = name, True
+            best = scores[name] = _whole(scores[name])
         elif len(scores) > 1 and (kept := f"page {page}: checksum kept {name} ({summary})") not in notes:
             notes.append(kept)  # said once: a later pass weighs the page again
     return best if changed else None
 
 
-def _content(rows: list[Row], page: int) -> list[tuple]:
-    return [(r.name, r.goal, r.indicators_text) for r in rows if r.page == page]
+def _whole(reading: Assembly | Trial) -> Assembly:
+    """The whole document of a reading (a trial's, assembled: it becomes the reading the others are
+    weighed against)."""
+    return reading.whole_assembly() if isinstance(reading, Trial) else reading
 
 
-def _geometry(pages: _Pages, choice: dict[int, str], best: Reading, tried: dict, layout: Layout,
-              settings: ExtractSettings, department: str, notes: list[str]) -> Reading:
+def _geometry(pages: _Pages, choice: dict[int, str], best: Assembly, tried: dict, notes: list[str]) -> Assembly:
     """A page read from text positions whose checksum is clean may still have a line of free text (绩效目标)
     in the wrong row: no sum or number covers it.  Its other cuts are weighed by geometry alone (no camelot
     call: the same lines regrouped); where one fits far better, with a checksum no worse, and reads the
@@ -258,35 +227,35 @@ def _geometry(pages: _Pages, choice: dict[int, str], best: Reading, tried: dict,
     for page in pages.pages:
         if page in tried or not choice[page].startswith("text"):
             continue
-        scores = {name: _assemble(pages, {**choice, page: name}, layout, settings, department)
+        scores = {name: best.trial(page, name)
                   for name in pages.TEXT if name != choice[page] and pages.reading(page, name) is not None}
-        better = {n: v for n, v in scores.items() if v[0] and best[3] - v[3] >= SWITCH_MARGIN
-                  and v[3] <= 0.5 * best[3]  # fits at least twice as well
-                  and _content(v[0], page) != _content(best[0], page)
-                  and verify.score(v[0], v[2]) <= verify.score(best[0], best[2])}
+        better = {n: v for n, v in scores.items() if best.score - v.score >= SWITCH_MARGIN
+                  and v.score <= 0.5 * best.score  # fits at least twice as well
+                  and v.content(page) != best.content(page)
+                  and v.checksum <= best.checksum}
         if not better:
             continue
-        name = min(better, key=lambda n: better[n][3])
+        name = min(better, key=lambda n: better[n].score)
         if page not in best.crossed and page not in better[name].crossed:
-            notes.append(f"page {page}: geometry chose {name} over {choice[page]} ({better[name][3]:g} against "
-                         f"{best[3]:g}, the checksum no worse, no row crossing the page's breaks)")
-            choice[page], best = name, better[name]
+            notes.append(f"page {page}: geometry chose {name} over {choice[page]} ({better[name].score:g} against "
+                         f"{best.score:g}, the checksum no worse, no row crossing the page's breaks)")
+            choice[page], best = name, _whole(better[name])
             continue
-        if best[3] - better[name][3] < GEOMETRY_MARGIN:
+        if best.score - better[name].score < GEOMETRY_MARGIN:
             continue  # a page that fits no alignment well (a row broken across it) is not doubted for a small gain
         tried[page] = {choice[page]: best, name: better[name], "geometry": name}
         notes.append(f"page {page}: {name} fits the page's alignment far better than {choice[page]} "
-                     f"({better[name][3]:g} against {best[3]:g}) and reads it differently")
+                     f"({better[name].score:g} against {best.score:g}) and reads it differently")
     return best
 
 
-def _shared(f: Finding, close: list[tuple], independent: list[tuple]) -> bool:
+def _shared(f: Finding, close: list[Assembly | Trial], independent: list[Assembly | Trial]) -> bool:
     """Whether a violation is the table's own: every close reading of the page shares it (none to compare:
     unconfirmed); some only by a reading of the other family (``verify.needs_independent``)."""
     if f.check == "grammar":
         return False
     judges = independent if verify.needs_independent(f) else close
-    return bool(judges) and all(verify.key(f) in {verify.key(g) for g in v[2]} for v in judges)
+    return bool(judges) and all(verify.key(f) in {verify.key(g) for g in v.findings_on(f.page)} for v in judges)
 
 
 def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[int, str],
@@ -298,7 +267,7 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
     for page, scores in sorted(tried.items()):
         if "geometry" in scores:
             other = scores["geometry"]
-            tried_ = f"{choice[page]} {scores[choice[page]][3]:g}, {other} {scores[other][3]:g}"
+            tried_ = f"{choice[page]} {scores[choice[page]].score:g}, {other} {scores[other].score:g}"
             out.append(_doubt(source, page, choice[page], "extraction_doubt.geometry", lang, other=other,
                               tried=tried_))
             continue
@@ -307,7 +276,7 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
                  for p, why in verify.grammar(rows) if p == page]
         chosen = scores[choice[page]]
         # the other readings that come close: one far worse (cells aligned the wrong way) says nothing
-        close = {n: v for n, v in scores.items() if n != choice[page] and v[0] and v[3] <= 1.5 * chosen[3] + 1}
+        close = {n: v for n, v in scores.items() if n != choice[page] and v.score <= 1.5 * chosen.score + 1}
         family = choice[page].split("-")[0]  # lattice… or text…
         independent = [v for n, v in close.items() if n.split("-")[0] != family]
 
@@ -315,10 +284,10 @@ def _doubts(rows: list[Row], findings: list[Finding], tried: dict, choice: dict[
         doubtful = [f for f in mine if f not in confirmed]
         if not doubtful:
             continue
-        names = sorted({r.name for r in chosen[0] if r.page == page})
+        names = sorted({r.name for r in chosen.rows_on(page)})
         out.append(_doubt(source, page, choice[page], "extraction_doubt.cut", lang, n=len(doubtful),
                           what="; ".join(f"{f.check} {f.message[:80]}" for f in doubtful[:3]),
-                          tried=", ".join(f"{n} {v[3]:g}" for n, v in scores.items()), rows=", ".join(names[:8])))
+                          tried=", ".join(f"{n} {v.score:g}" for n, v in scores.items()), rows=", ".join(names[:8])))
     return out
 
 
@@ -376,8 +345,10 @@ def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Doc
     department, amount_unit = department_and_unit(pdf.texts, pages)
     with parser_damage(path):
         readings = _Pages(path, pages, layout, settings, {p: o for p, o in ocr.items() if p in pages})
-        choice, rows, log, _, tried = _choose(readings, layout, settings, department, notes)
-    notes.extend(log)
+        choice, best, tried = _choose(readings, layout, settings, department, notes)
+    rows = best.rows if best.raw else []
+    notes.extend(best.log)
+    notes.extend(best.units_log())
     if not rows:
         unruled = [p for p, o in ocr.items() if p in pages and o.table is None]
         if unruled:  # a scan of a table printed without ruling lines: its cells cannot be told apart yet
@@ -388,7 +359,7 @@ def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Doc
     doc_key = pdf.sha256[:10]
     for row in rows:
         row.project_id = f"{doc_key}-{row.ordinal:03d}"
-    departments = assign_departments(rows, pdf.texts, department)
+    departments = assign_tables(rows, pdf.texts, department, amount_unit)
     if len(departments) > 1:
         notes.append(f"{len(departments)} departments' tables (a 合计 row and a 部门名称 each): "
                      f"{'、'.join(departments)}")

@@ -65,14 +65,22 @@ def merged_rows(table: PageTable) -> bool:
     return False
 
 
+CHUNK = 16  # pages per camelot call
+
+
 def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
                  engine: str | None = None) -> dict[int, list[PageTable]]:
     """Lattice tables on ``pages`` (the PDF's own ruling lines with engine="vector")."""
     found: dict[int, list[PageTable]] = {p: [] for p in pages}
     if not pages:
         return found
-    tables = quiet_read(path, pages, settings, flavor="lattice", engine=engine or settings.engine, split_text=True,
-                         line_tol=settings.line_tol, joint_tol=settings.joint_tol)
+    # a few pages per camelot call: one call over a long table keeps every page's layout alive until it ends,
+    # and its cost per page grows with the pages read (0.28 s/page over 102 pages in one call, 0.07 s/page in
+    # calls of 16)
+    engine = engine or settings.engine
+    tables = [t for k in range(0, len(pages), CHUNK)
+              for t in quiet_read(path, pages[k:k + CHUNK], settings, flavor="lattice", engine=engine, split_text=True,
+                                  line_tol=settings.line_tol, joint_tol=settings.joint_tol)]
     pdf = None
     for t in tables:
         page = int(t.page)

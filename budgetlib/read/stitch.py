@@ -5,6 +5,7 @@ report engine split across a page break joined again.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..amounts import AMOUNT_FIELDS, looks_like_amount
 from ..layouts import Layout, header_fields, join_parts, squash
@@ -26,13 +27,14 @@ def _find_header(table: PageTable, layout: Layout) -> tuple[int | None, dict[int
 def _header_leftover(cells: list[str], mapping: dict[int, str]) -> dict[str, str]:
     """Text in header cells after their labels: a data row fused with the header (a missing rule)."""
     out: dict[str, str] = {}
-    for i, field in mapping.items():
+    for i, name in mapping.items():
         text = squash(cells[i])
-        m = _LABELS.get(field)
-        out[field] = text[m.match(text).end():].strip() if m and m.match(text) else ""
+        m = _LABELS.get(name)
+        out[name] = text[m.match(text).end():].strip() if m and m.match(text) else ""
     return out
 
 
+_LABEL_MARK = re.compile(r"[：:\s]+")  # the colon some exports print after a label (总计：)
 _UNIT_NOTE = re.compile(r"[（(]\s*(万元|元|千元|亿元|%|个|项)\s*[）)]")
 _NOTE = re.compile(r"^\s*(注|备注|说明|填报|制表|审核|附注)\s*[：:0-9一二三、.]")
 _LABELS = {
@@ -92,13 +94,13 @@ def _rejoined(start: RawRow, rest: dict[str, str], page: int, log: list[str], ho
     return RawRow(cells=_concat(start.cells, rest), page=start.page, pages=[start.page, page])
 
 
-def _join(prev: RawRow, part: RawRow, log: list[str]) -> None:
-    """Append the rest of a row (cells without amounts) to the row it continues."""
-    prev.cells = _concat(prev.cells, part.cells)
-    if part.page not in prev.pages:
-        prev.pages.append(part.page)
+def _joined(prev: RawRow, part: RawRow, log: list[str]) -> RawRow:
+    """The row ``prev`` with the rest of it (cells without amounts) appended: a new row (rows already folded
+    are never changed, so that a page read another way can be folded again from where it begins)."""
     log.append(f"page {part.page}: row without amounts joined to the row above "
                f"({prev.cells.get('name', '')!r}, page {prev.page})")
+    pages = prev.pages if part.page in prev.pages else [*prev.pages, part.page]
+    return RawRow(cells=_concat(prev.cells, part.cells), page=prev.page, pages=list(pages))
 
 
 def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict[int, str], PageTable] | None:
@@ -126,7 +128,7 @@ def _read_header(table: PageTable, layout: Layout, log: list[str]) -> tuple[dict
     cells, ys = table.cells[start:], table.rows_y[start:]
     for row_index, row_fields in reversed(header_rows):
         fused = {f: v for f, v in _header_leftover(table.cells[row_index], row_fields).items()
-                 if v and not _UNIT_NOTE.fullmatch(v)}
+                 if v and not _UNIT_NOTE.fullmatch(v) and not _LABEL_MARK.fullmatch(v)}
         if fused:
             what = "a data row" if any(looks_like_amount(fused.get(f)) for f in AMOUNT_FIELDS) else \
                 "the rest of a row split across the page break"
@@ -192,81 +194,160 @@ def _page_rows(data: PageTable, mapping: dict[int, str], layout: Layout, log: li
     return out
 
 
+@dataclass
+class Part:
+    """One page table cut into row values (field → text), with what its header says: what the fold needs
+    of it, made once per table however often the fold runs."""
+
+    page: int
+    rows: list[dict[str, str]]
+    log: list[str]
+    misfit: float | None  # text-position tables: how far their blocks sit from the alignment assumed
+    mapping: dict[int, str] | None  # the header's columns (None: no header; the table continues the last)
+    width: int
+    flavor: str
+    skipped: bool = False  # neither a header nor the columns of the table before: not this layout's table
+
+
+def part_of(table: PageTable, layout: Layout, row_gap: float, carried: dict[int, str], width: int) -> Part:
+    """``table``'s rows, read with its own header or, without one, with the columns ``carried`` from the table
+    before (of ``width`` columns); None when it has neither (not this layout's table)."""
+    log: list[str] = []
+    header = _read_header(table, layout, log)
+    if header is None:
+        if not carried or table.n_cols != width:
+            log.append(f"page {table.page}: {table.flavor} table of {table.n_cols} columns has no "
+                       f"{layout.title} header and does not continue one: skipped")
+            return Part(table.page, [], log, None, None, width, table.flavor, skipped=True)
+        mapping, data = carried, table
+        log.append(f"page {table.page}: {table.flavor} table continues the previous page (no header)")
+    else:
+        mapping, data = header
+    misfit = None
+    if table.flavor == "stream":
+        data = _inner_headers_dropped(data, layout, log)
+    if table.flavor == "stream" and table.grouping != "gaps":
+        amount_cols = [i for i, f in mapping.items() if f in AMOUNT_FIELDS]
+        name_col = next((i for i, f in mapping.items() if f == "name"), None)
+        data = anchor_rows(data, amount_cols, name_col, table.grouping)
+        misfit = data.misfit
+    elif table.flavor == "stream":
+        anchor = next((i for i, f in mapping.items() if f == "total"), None)
+        data = group_lines(data, anchor, row_gap)
+        misfit = data.misfit
+    rows = _page_rows(data, mapping, layout, log)
+    return Part(table.page, rows, log, misfit, dict(mapping) if header is not None else None,
+                table.n_cols if header is not None else width, table.flavor)
+
+
+class Parts:
+    """``part_of`` remembered per table and columns carried: a page read again the same way costs nothing."""
+
+    def __init__(self, layout: Layout, row_gap: float) -> None:
+        self.layout, self.row_gap = layout, row_gap
+        self._memo: dict[tuple, tuple[PageTable, Part]] = {}
+
+    def __call__(self, table: PageTable, carried: dict[int, str], width: int) -> Part:
+        key = (id(table), tuple(sorted(carried.items())), width)
+        hit = self._memo.get(key)
+        if hit is None or hit[0] is not table:
+            hit = (table, part_of(table, self.layout, self.row_gap, carried, width))
+            self._memo[key] = hit
+        return hit[1]
+
+
+@dataclass
+class Fold:
+    """The table's rows as its pages' parts are fed in order: a row split across a page break joined, a
+    row part at the foot of a page decided on the next.  ``state`` after a page is what the rest of the fold
+    depends on, so a fold can go on from a saved point with another reading of the next page and stop once
+    its state is the one the first fold had there again."""
+
+    rows: list[RawRow] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    pending: RawRow | None = None  # a row part without name or amounts at the foot of a page
+    started: RawRow | None = None  # a named row without amounts at the foot of a page (its amounts may follow)
+    mapping: dict[int, str] = field(default_factory=dict)
+    width: int = 0
+
+    def state(self) -> tuple:
+        return (len(self.rows), self.rows[-1] if self.rows else None, self.pending, self.started,
+                tuple(sorted(self.mapping.items())), self.width)
+
+    def resume(self, rows: list[RawRow], state: tuple) -> None:
+        """Go on from ``state`` (saved after the first ``state[0]`` rows of ``rows``)."""
+        n, last, self.pending, self.started, mapping, self.width = state
+        self.rows = rows[:n]
+        if n:
+            self.rows[-1] = last
+        self.mapping = dict(mapping)
+
+    def feed(self, part: Part | None, last: bool) -> None:
+        """One table's part; ``last``: it is the document's last table."""
+        if part is None:
+            return
+        self.log.extend(part.log)
+        if part.skipped:
+            return
+        if part.mapping is not None:
+            self.mapping, self.width = part.mapping, part.width
+        rows, n_before, page = self.rows, len(self.rows), part.page
+        page_rows = part.rows
+        for k, values in enumerate(page_rows):
+            if self.started is not None:
+                if k == 0 and _continues(self.started.cells, values):
+                    rows.append(_rejoined(self.started, values, page, self.log, "its amounts on this page and its "
+                                          f"text going on from page {self.started.page}: joined"))
+                    self.started = None
+                    continue
+                rows.append(self.started)  # a project whose amounts were left blank
+                self.started = None
+            if self.pending is not None:
+                if k == 0 and _has_amounts(values):
+                    # cells centred vertically: the split row's name and amounts were printed on this page
+                    rows.append(_rejoined(self.pending, values, page, self.log, "its name and amounts on this "
+                                          f"page, joined to its start on page {self.pending.page}"))
+                    self.pending = None
+                    continue
+                rows[-1] = _joined(rows[-1], self.pending, self.log)
+                self.pending = None
+            if not _has_amounts(values) and rows and k == 0 and _new_row(rows[-1], values):
+                self.log.append(f"page {page}: {values.get('name', '')[:30]!r} at the top of the page has no "
+                                "amounts but begins a row of its own (name, indicators from item 1): not joined")
+            elif (not _has_amounts(values) and values.get("name") and 0 < k == len(page_rows) - 1
+                  and not last):
+                self.started = RawRow(cells=values, page=page)  # a row's start, or a blank project: next page
+                continue
+            elif not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
+                if k > 0 and k == len(page_rows) - 1 and not last:
+                    self.pending = RawRow(cells=values, page=page)  # decided on the next page
+                    continue
+                rows[-1] = _joined(rows[-1], RawRow(cells=values, page=page), self.log)
+                continue
+            rows.append(RawRow(cells=values, page=page))
+        self.log.append(f"page {page}: {part.flavor} table, {len(rows) - n_before} rows")
+
+    def finish(self) -> None:
+        if self.started is not None:
+            self.rows.append(self.started)
+            self.started = None
+        if self.pending is not None:
+            self.rows[-1] = _joined(self.rows[-1], self.pending, self.log)
+            self.pending = None
+
+
 def stitch(tables: list[PageTable], layout: Layout, row_gap: float,
            misfit: list[float] | None = None) -> tuple[list[RawRow], list[str]]:
     """Rows of the whole table, in order, each with the page it starts on.  ``misfit`` collects, per page
     whose rows were anchored on amounts, how far its text blocks sit from the alignment assumed."""
-    log: list[str] = []
-    rows: list[RawRow] = []
-    pending: RawRow | None = None  # a row part without name or amounts at the foot of a page
-    started: RawRow | None = None  # a named row without amounts at the foot of a page (its amounts may follow)
-    mapping: dict[int, str] = {}
-    width = 0
-    for table in tables:
-        header = _read_header(table, layout, log)
-        if header is None:
-            if not mapping or table.n_cols != width:
-                log.append(f"page {table.page}: {table.flavor} table of {table.n_cols} columns has no "
-                           f"{layout.title} header and does not continue one: skipped")
-                continue
-            data = table
-            log.append(f"page {table.page}: {table.flavor} table continues the previous page (no header)")
-        else:
-            mapping, data = header
-            width = table.n_cols
-        if table.flavor == "stream":
-            data = _inner_headers_dropped(data, layout, log)
-        if table.flavor == "stream" and table.grouping != "gaps":
-            amount_cols = [i for i, f in mapping.items() if f in AMOUNT_FIELDS]
-            name_col = next((i for i, f in mapping.items() if f == "name"), None)
-            data = anchor_rows(data, amount_cols, name_col, table.grouping)
-            if misfit is not None:
-                misfit.append(data.misfit)
-        elif table.flavor == "stream":
-            anchor = next((i for i, f in mapping.items() if f == "total"), None)
-            data = group_lines(data, anchor, row_gap)
-            if misfit is not None:
-                misfit.append(data.misfit)
-        n_before = len(rows)
-        page_rows = _page_rows(data, mapping, layout, log)
-        for k, values in enumerate(page_rows):
-            if started is not None:
-                if k == 0 and _continues(started.cells, values):
-                    rows.append(_rejoined(started, values, table.page, log, "its amounts on this page and its "
-                                          f"text going on from page {started.page}: joined"))
-                    started = None
-                    continue
-                rows.append(started)  # a project whose amounts were left blank
-                started = None
-            if pending is not None:
-                if k == 0 and _has_amounts(values):
-                    # cells centred vertically: the split row's name and amounts were printed on this page
-                    rows.append(_rejoined(pending, values, table.page, log, "its name and amounts on this page, "
-                                          f"joined to its start on page {pending.page}"))
-                    pending = None
-                    continue
-                _join(rows[-1], pending, log)
-                pending = None
-            if not _has_amounts(values) and rows and k == 0 and _new_row(rows[-1], values):
-                log.append(f"page {table.page}: {values.get('name', '')[:30]!r} at the top of the page has no "
-                           "amounts but begins a row of its own (name, indicators from item 1): not joined")
-            elif (not _has_amounts(values) and values.get("name") and 0 < k == len(page_rows) - 1
-                  and table is not tables[-1]):
-                started = RawRow(cells=values, page=table.page)  # a row's start, or a blank project: next page
-                continue
-            elif not _has_amounts(values) and rows and (k == 0 or not values.get("name")):
-                if k > 0 and k == len(page_rows) - 1 and table is not tables[-1]:
-                    pending = RawRow(cells=values, page=table.page)  # decided on the next page
-                    continue
-                _join(rows[-1], RawRow(cells=values, page=table.page), log)
-                continue
-            rows.append(RawRow(cells=values, page=table.page))
-        log.append(f"page {table.page}: {table.flavor} table, {len(rows) - n_before} rows")
-    if started is not None:
-        rows.append(started)
-    if pending is not None:
-        _join(rows[-1], pending, log)
-    return rows, log
+    fold = Fold()
+    for k, table in enumerate(tables):
+        part = part_of(table, layout, row_gap, fold.mapping, fold.width)
+        if misfit is not None and part.misfit is not None:
+            misfit.append(part.misfit)
+        fold.feed(part, last=k == len(tables) - 1)
+    fold.finish()
+    return fold.rows, fold.log
 
 
-__all__ = ["stitch"]
+__all__ = ["Fold", "Part", "Parts", "part_of", "stitch"]
