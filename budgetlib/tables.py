@@ -34,7 +34,7 @@ def projects_frame(docs: list[Document]) -> pd.DataFrame:
         {"project_id": r.project_id, "source": d.source, "page": r.page, "department": r.department or d.department,
          "year": d.year,
          "unit": r.unit, "project": r.name, **{f: r.amounts[f] for f in AMOUNT_FIELDS},
-         "amount_unit": d.amount_unit, "goal": r.goal, "read_by": r.read_by}
+         "amount_unit": r.amount_unit or d.amount_unit, "goal": r.goal, "read_by": r.read_by}
         for d in docs for r in d.projects
     ]
     return typed(_frame(records, PROJECT_COLUMNS))
@@ -44,7 +44,7 @@ def units_frame(docs: list[Document]) -> pd.DataFrame:
     records = [
         {"source": d.source, "department": r.department or d.department, "year": d.year,
          "unit": r.name if r.kind == "unit" else "合计",
-         **{f: r.amounts[f] for f in AMOUNT_FIELDS}, "amount_unit": d.amount_unit, "page": r.page}
+         **{f: r.amounts[f] for f in AMOUNT_FIELDS}, "amount_unit": r.amount_unit or d.amount_unit, "page": r.page}
         for d in docs for r in d.units
     ]
     return typed(_frame(records, UNIT_COLUMNS))

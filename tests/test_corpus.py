@@ -54,9 +54,9 @@ def test_a_compilation_gives_each_table_its_own_department():
     assert all(units.count("合计") == 1 for units in by_dept)
 
 
-def test_the_budget_year_from_text_then_path_then_setting(tmp_path, sample_pdf):
+def test_the_budget_year_from_the_title_then_path_then_setting(tmp_path, sample_pdf):
     assert (read_pdf(CORPUS / "compilation_2024.pdf").year, read_pdf(CORPUS / "compilation_2024.pdf").year_from
-            ) == (2024, "text")
+            ) == (2024, "title")
     folder = tmp_path / "荔湾区" / "2021"
     folder.mkdir(parents=True)
     shutil.copy(sample_pdf, folder / "jinhua.pdf")

@@ -14,9 +14,12 @@ _DEPT = re.compile(rf"(?:部门名称|单位名称|预算单位|编制单位){_S
 _AMOUNT_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|千元|亿元)"
                           r"|(?:总计|合计|金额)\s*[（(]\s*(万元|元|千元|亿元)\s*[）)]")
 _TOTAL_LINE = re.compile(r"(?m)^\s*[合总]\s*计(?![\u4e00-\u9fff])")
-# a budget year as documents print it: 2024年部门预算, 2024年度项目支出绩效目标表, 2024年预算公开
-_YEAR_TEXT = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*(?:[\u4e00-\u9fff]{0,20}?)"
-                        r"(?:部门预算|单位预算|预算公开|预算|项目支出|绩效目标)")
+# a budget year as a table's title prints it (广州市生态环境局2026年项目支出绩效目标表, 2024年度…绩效目标表), or
+# on a line of its own under the title (（2026年度）)
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?[^\n。，；]{0,40}?表"
+                         r"|^\s*[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]\s*$", re.M)
+# the cover of a disclosure: 2024年部门预算, 2026年度部门预算报表 (not a year in a goal's text: 落实2023年预算…)
+_YEAR_COVER = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*[^\n。，；]{0,30}?(?:部门|单位)\s*(?:综合)?\s*预\s*算")
 _YEAR_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -34,48 +37,90 @@ def department_and_unit(texts: list[str], pages: list[int]) -> tuple[str, str]:
     return dept, unit
 
 
-def assign_departments(rows: list[Row], texts: list[str], first: str) -> list[str]:
-    """Give every row the department of its table: each 合计 row starts a table, whose department is the
-    部门名称 printed last before that 合计 line on its page (the one before, when the page names none).
-    A project with no unit row above it in its table takes its table's department as unit.  Returns the
-    departments in order."""
-    names: dict[int, list[tuple[int, str]]] = {}
-    totals: dict[int, list[int]] = {}
-    for row in rows:
-        p = row.page
-        if p not in names and 1 <= p <= len(texts):
-            names[p] = [(m.start(), m.group(1).strip()) for m in _DEPT.finditer(texts[p - 1])]
-            totals[p] = [m.start() for m in _TOTAL_LINE.finditer(texts[p - 1])]
-    current, seen, has_unit, out = first, dict.fromkeys((), 0), False, []
-    for row in rows:
-        if row.kind == "total":
-            k = seen.get(row.page, 0)
-            seen[row.page] = k + 1
-            at = totals.get(row.page, [])
-            before = [n for pos, n in names.get(row.page, []) if k >= len(at) or pos < at[k]]
-            if before and before[-1]:
-                current = before[-1]
-            has_unit = False
-        elif row.kind == "unit":
-            has_unit = True
-        elif not has_unit and row.unit == first:
-            row.unit = current
-        row.department = current
+def _anchor(row: Row, text: str, nth_total: int, after: int) -> int:
+    """Where in its page's text a table begins: its 合计 line (the ``nth_total`` on the page), or its first
+    row's name (a table whose 合计 is printed last); else where the page's table header is."""
+    if row.kind == "total":
+        lines = [m.start() for m in _TOTAL_LINE.finditer(text)]
+        if nth_total < len(lines):
+            return lines[nth_total]
+    flat = re.sub(r"\s+", "", row.name)[:6]
+    if flat:
+        pattern = r"\s*".join(map(re.escape, flat))
+        if m := re.compile(pattern).search(text, after):
+            return m.start()
+    header = text.find("项目名称", after)
+    return header if header >= 0 else len(text)
+
+
+def assign_tables(rows: list[Row], texts: list[str], department: str, amount_unit: str) -> list[str]:
+    """Give every row the department and amount unit of its table (``units.tables_of``: a 合计 row opens each
+    table, or closes each when the document prints it last): the 部门名称 and 单位 printed last before the
+    table begins on its page, or on the pages before (a compilation holds several departments' tables, each
+    with its own unit: 万元 here, 元 there).  A project with no unit row above it in its table takes its
+    table's department as unit.  Returns the departments in order."""
+    from ..layouts.units import tables_of
+
+    found: dict[int, tuple[list[tuple[int, str]], list[tuple[int, str]]]] = {}
+
+    def printed(page: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        if page not in found:
+            text = texts[page - 1] if 1 <= page <= len(texts) else ""
+            found[page] = ([(m.start(), m.group(1).strip()) for m in _DEPT.finditer(text)],
+                           [(m.start(), m.group(1) or m.group(2)) for m in _AMOUNT_UNIT.finditer(text)])
+        return found[page]
+
+    def last_before(page: int, at: int, which: int, fallback: str) -> str:
+        for p in range(page, 0, -1):
+            hits = [v for pos, v in printed(p)[which] if p < page or pos < at]
+            if hits:
+                return hits[-1] or fallback
+        return fallback
+
+    current, unit, out = department, amount_unit, []
+    totals_seen: dict[int, int] = {}
+    cursor: dict[int, int] = {}
+    for total, body in tables_of(rows):
+        first = rows[total] if total is not None and (not body or total < body[0]) else rows[body[0]] if body \
+            else rows[total]
+        k = totals_seen.get(first.page, 0)
+        if first.kind == "total":
+            totals_seen[first.page] = k + 1
+        text = texts[first.page - 1] if 1 <= first.page <= len(texts) else ""
+        at = _anchor(first, text, k, cursor.get(first.page, 0))
+        cursor[first.page] = at + 1
+        if total is not None or current == department:
+            current = last_before(first.page, at, 0, current)
+            unit = last_before(first.page, at, 1, unit)
+        has_unit = False
+        for i in sorted([*body, *([total] if total is not None else [])]):
+            row = rows[i]
+            if row.kind == "unit":
+                has_unit = True
+            elif row.kind == "project" and not has_unit and row.unit == department:
+                row.unit = current
+            row.department, row.amount_unit = current, unit
         if current not in out:
             out.append(current)
     return out
 
 
 def budget_year(texts: list[str], pages: list[int], path: str | Path, fallback: int | None) -> tuple[int | None, str]:
-    """The budget year and where it came from: the table's pages, then the document's first pages (the
-    cover of a disclosure: 2024年部门预算), then a four-digit year in the file's path, then ``fallback``."""
-    for p in [*pages, *range(1, min(len(texts), 3) + 1)]:
-        if m := _YEAR_TEXT.search(texts[p - 1]):
-            return int(m.group(1)), "text"
+    """The budget year and where it came from, in order of trust: the title of the table (its pages' first
+    lines), the cover of the disclosure (its first pages: ``2024年部门预算``), a four-digit year in the file's
+    path, then ``fallback`` (``--year``).  The body of the table (a goal's ``落实2023年预算执行…``) is never
+    searched."""
+    for p in pages:
+        head = "\n".join(texts[p - 1].splitlines()[:8])
+        if m := _YEAR_TITLE.search(head):
+            return int(m.group(1) or m.group(2)), "title"
+    for p in range(1, min(len(texts), 3) + 1):
+        if m := _YEAR_COVER.search(texts[p - 1]):
+            return int(m.group(1)), "cover"
     years = _YEAR_PATH.findall(str(path))
     if years:
         return int(years[-1]), "path"
     return (fallback, "setting") if fallback else (None, "")
 
 
-__all__ = ["assign_departments", "budget_year", "department_and_unit"]
+__all__ = ["assign_tables", "budget_year", "department_and_unit"]
