@@ -14,7 +14,7 @@ from ..config import RESOURCES_DIR
 FAMILIES_FILE = RESOURCES_DIR / "review" / "families.toml"
 UNMAPPED = "未归类"
 ACTIVITY = "活动描述"
-_TRIM = re.compile(r"[\s“”\"'‘’「」]|[（(]%[）)]$")
+_TRIM = re.compile(r"[\s“”\"'‘’「」]|[（(]\s*(?:%|是\s*[/／]\s*否|否\s*[/／]\s*是)\s*[）)]$")
 
 
 @functools.cache
@@ -24,7 +24,7 @@ def families() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 def normalise(name: str | None) -> str:
-    """The name without white space, quotes and a trailing （%） or 指标."""
+    """The name without white space, quotes and a trailing （%）, （是/否） or 指标."""
     s = _TRIM.sub("", name or "")
     return s[:-2] if s.endswith("指标") and len(s) > 4 else s
 
