@@ -23,7 +23,7 @@ from .model import Document
 from .settings import ExtractSettings
 
 # settings that change how a file is run, not what is read from it
-_RUN_ONLY = {"workers", "timeout", "max_memory_mb", "max_file_mb", "cache"}
+_RUN_ONLY = {"workers", "timeout", "timeout_per_page", "max_memory_mb", "max_file_mb", "cache"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 

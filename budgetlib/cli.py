@@ -36,7 +36,10 @@ def main() -> None:
 @click.option("--format", "formats", type=click.Choice(["csv", "parquet"]), multiple=True,
               default=("csv", "parquet"), show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0), default=ExtractSettings.timeout, show_default=True,
-              help="Seconds one file may take; a file past it is reported as failed (0: no limit).")
+              help="Seconds one file may take, over --timeout-per-page for each of its pages; a file past its "
+                   "limit is reported as failed (0: no limit).")
+@click.option("--timeout-per-page", type=click.FloatRange(min=0), default=ExtractSettings.timeout_per_page,
+              show_default=True, help="Seconds added to a file's time limit for each of its pages.")
 @click.option("--max-memory-mb", type=click.IntRange(min=0), default=ExtractSettings.max_memory_mb,
               show_default=True, help="Memory one worker may use; a file that needs more fails alone (0: no limit).")
 @click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
@@ -52,9 +55,8 @@ def main() -> None:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
 @click.option("-v", "--verbose", count=True, help="-v: per-page decisions; -vv: debug.")
 def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
-            timeout: float, max_memory_mb: int, lang: str, year: int | None, ocr: str, cache: bool,
-            scheduler: str | None,
-            progress: bool | None, verbose: int) -> None:
+            timeout: float, timeout_per_page: float, max_memory_mb: int, lang: str, year: int | None, ocr: str,
+            cache: bool, scheduler: str | None, progress: bool | None, verbose: int) -> None:
     """Read PDFS (files or folders) and write the tables to --out.
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written),
@@ -64,8 +66,8 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
     from .pool import start  # light: the workers fork before pandas and camelot load
 
     _setup_logging(verbose)
-    settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, max_memory_mb=max_memory_mb,
-                               lang=lang, year=year, cache=cache, ocr=ocr)
+    settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, timeout_per_page=timeout_per_page,
+                               max_memory_mb=max_memory_mb, lang=lang, year=year, cache=cache, ocr=ocr)
     try:
         target = config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:

@@ -99,13 +99,31 @@ def _outcome(future: Future, path: str, source: str, settings: ExtractSettings) 
     try:
         return future.result()
     except FutureTimeout:
-        return Failure(source, path, f"{path}: took longer than {settings.timeout:g} s (timeout); stopped, not read")
+        limit = settings.time_limit(page_count(path)) or 0
+        return Failure(source, path, f"{path}: took longer than {limit:g} s (its time limit: --timeout "
+                                     f"{settings.timeout:g} s and --timeout-per-page {settings.timeout_per_page:g} s "
+                                     "for each page); stopped, not read")
     except ProcessExpired as exc:
         how = f"signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
         return Failure(source, path, f"{path}: the reader crashed ({how}; out of memory or a fault in the PDF "
                                      "library); not read")
     except Exception as exc:  # the pool itself failed for this file
         return Failure(source, path, f"{path}: could not be read ({type(exc).__name__}: {exc})")
+
+
+def page_count(path: str) -> int:
+    """The file's number of pages, read from its page tree (milliseconds; 0 when it cannot be opened: the
+    worker says why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(path)
+    except Exception:
+        return 0
+    try:
+        return len(doc)
+    finally:
+        doc.close()
 
 
 class Readers:
@@ -121,7 +139,8 @@ class Readers:
         self.pool = ProcessPool(max_workers=workers, initializer=_worker_start,
                                 initargs=(settings.max_memory_mb,), context=_context())
         self.futures = [self.pool.schedule(_read_one, args=(path, settings, source),
-                                           timeout=settings.timeout or None) for path, source in jobs]
+                                           timeout=settings.time_limit(page_count(path)))
+                        for path, source in jobs]
 
     def __iter__(self) -> Iterator[Document | Failure]:
         try:

@@ -29,7 +29,10 @@ class ExtractSettings:
     amount_tolerance: allowed difference (万元) before a sum is reported as not adding up;
         0 means exact to the cent.
     timeout: seconds one file may take in a batch before its worker is stopped and the file reported
-        as failed (0: no limit).
+        as failed, over and above ``timeout_per_page`` for each of its pages (0: no limit).
+    timeout_per_page: seconds added to a file's limit for each of its pages: the limit grows with the
+        document (a 140-page table, a 30-page scanned disclosure read by OCR), so that no well-formed
+        document runs out of time with the defaults.
     max_memory_mb: address space one worker may use (a file that needs more fails alone; 0: no limit).
     max_file_mb: larger files are refused before any parser sees them (0: no limit).
     lang: language of finding and review messages: ``zh`` (default) or ``en``.
@@ -47,6 +50,7 @@ class ExtractSettings:
     word_margin: float = 0.35
     amount_tolerance: float = 0.0
     timeout: float = 300.0
+    timeout_per_page: float = 10.0
     max_memory_mb: int = 6144
     max_file_mb: float = 200.0
     lang: str = "zh"
@@ -66,10 +70,14 @@ class ExtractSettings:
         if not isinstance(self.workers, int) or self.workers < 0:
             raise SettingsError(f"workers must be a whole number >= 0 (0 = one per core), got {self.workers!r}")
         for name in ("line_tol", "joint_tol", "row_gap", "word_margin", "amount_tolerance", "timeout",
-                     "max_memory_mb", "max_file_mb"):
+                     "timeout_per_page", "max_memory_mb", "max_file_mb"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or value < 0:
                 raise SettingsError(f"{name} must be a number >= 0, got {value!r}")
+
+    def time_limit(self, pages: int) -> float | None:
+        """Seconds a file of ``pages`` pages may take (None: no limit)."""
+        return self.timeout + self.timeout_per_page * pages if self.timeout else None
 
     @property
     def processes(self) -> int:
