@@ -61,12 +61,12 @@ def __dir__() -> list[str]:
 
 def load_processed(folder: str | Path | None = None) -> dict[str, pd.DataFrame]:
     """The tables ``budgetlib extract`` wrote (default ``data/processed``), by name: projects, units,
-    indicators, findings, and the reviewer's review_indicators and review_projects."""
+    indicators, findings, department_targets, and the reviewer's review_indicators and review_projects."""
     from .output import read_table
 
     folder = Path(folder) if folder else config.PROCESSED_DIR
     names = ["projects", "units", "indicators", "findings"]
-    names += [n for n in ("review_indicators", "review_projects") if any(folder.glob(f"{n}.*"))]
+    names += [n for n in ("department_targets", "review_indicators", "review_projects") if any(folder.glob(f"{n}.*"))]
     return {name: read_table(folder, name) for name in names}
 
 

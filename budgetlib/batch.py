@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .spool import Spool
 
-TABLES = ("projects", "units", "indicators", "findings")
+TABLES = ("projects", "units", "indicators", "findings", "department_targets")
 REVIEW_TABLES = ("review_indicators", "review_projects")
 
 
@@ -104,7 +104,7 @@ class Extraction:
         rows = [{k: v for k, v in s.items() if k in SOURCE_COLUMNS} for s in self.summaries()]
         rows += [{"source": f.source, "status": "error", "reason": f.reason} for f in self.failures]
         rows += [{"source": f.source, "status": "skipped", "reason": f.reason} for f in self.skipped]
-        counts = {c: "Int64" for c in ("year", "units", "projects", "indicators", "findings")}
+        counts = {c: "Int64" for c in ("year", "units", "projects", "indicators", "findings", "targets")}
         return pd.DataFrame.from_records(rows, columns=SOURCE_COLUMNS).astype(counts)
 
     def summaries(self) -> list[dict]:
@@ -164,10 +164,10 @@ CHUNK_INDICATORS = 1000
 def _tables(docs: list[Document]) -> dict[str, pd.DataFrame]:
     """The four tables of ``docs``, checked against their schemas."""
     from .schema import SCHEMAS
-    from .tables import findings_frame, indicators_frame, projects_frame, units_frame
+    from .tables import department_targets_frame, findings_frame, indicators_frame, projects_frame, units_frame
 
     frames = {"projects": projects_frame(docs), "units": units_frame(docs), "indicators": indicators_frame(docs),
-              "findings": findings_frame(docs)}
+              "findings": findings_frame(docs), "department_targets": department_targets_frame(docs)}
     return {name: SCHEMAS[name].validate(df) for name, df in frames.items()}
 
 
@@ -242,7 +242,7 @@ def summary(doc: Document) -> dict:
             "year_from": doc.year_from, "amount_unit": doc.amount_unit, "framework": doc.framework,
             "pages": ",".join(map(str, doc.pages)), "units": sum(r.kind == "unit" for r in doc.rows),
             "projects": len(doc.projects), "indicators": sum(len(r.indicators) for r in doc.projects),
-            "findings": len(doc.findings),
+            "findings": len(doc.findings), "layout": doc.layout, "targets": len(doc.targets),
             "doubt_pages": sorted({f.page for f in doc.findings if f.check == "extraction_doubt"}),
             "ocr_pages": sorted({f.page for f in doc.findings if f.check == "ocr_doubt"})}
 

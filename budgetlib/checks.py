@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, AmountError, fmt, parse_amount
 from .indicators import numbering_breaks, restarts, unclosed
+from .layouts.base import Layout
 from .layouts.units import tables_of
 from .messages import say
 from .model import Document, Finding, Row
@@ -50,6 +51,7 @@ SEVERITY = {
     "indicator_extra_field": "warning",
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
+    "layout_unknown": "warning",  # a page printing a 绩效目标表 title that no known layout reads (not read)
 }
 
 
@@ -127,6 +129,13 @@ def amount_cells(c: _Collector, row: Row) -> None:
                   label=AMOUNT_LABELS[f], name=row.name, text=row.amount_texts[f])
 
 
+def _layout(row: Row) -> Layout:
+    """The layout a row was printed in (the seed's when unset: a row built by hand)."""
+    from .layouts import LAYOUTS
+
+    return LAYOUTS.get(row.layout) or LAYOUTS["performance_targets"]
+
+
 def _norm(value: str | None) -> str:
     return re.sub(r"\s+", "", value or "")
 
@@ -145,7 +154,8 @@ def project_checks(c: _Collector, row: Row, judge: Judge | None) -> None:
         c.add("missing_indicators", row, name=row.name)
         return
     seen: dict[tuple, int | None] = {}
-    seqs = [i.seq for i in row.indicators]
+    grammar = _layout(row).item_grammar  # items of one text cell: their numbering and grammar are checked
+    seqs = [i.seq for i in row.indicators] if grammar else []
     breaks, again = dict(numbering_breaks(seqs)), set(restarts(seqs))
     for n, ind in enumerate(row.indicators, start=1):
         who = {"name": row.name, "indicator": ind.indicator}
@@ -159,7 +169,7 @@ def project_checks(c: _Collector, row: Row, judge: Judge | None) -> None:
         if ind.extra:
             c.add("indicator_extra_field", row, seq=ind.seq, field="indicator", actual=ind.extra, **who,
                   extra=ind.extra)
-        if n < len(row.indicators) and unclosed(ind.raw):
+        if grammar and n < len(row.indicators) and unclosed(ind.raw):
             c.add("missing_terminator", row, seq=ind.seq, field="annual_value", actual=ind.annual_value or "",
                   **who, next=row.indicators[n].seq, value=ind.annual_value)
         for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2) if judge else ():
@@ -200,15 +210,19 @@ def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[F
     c = _Collector(doc.source, settings.lang)
     tol = Decimal(str(settings.amount_tolerance))
     for total, body in tables_of(doc.rows):  # each table of a compilation prints its own unit, or none
-        first = doc.rows[min([*body, *([total] if total is not None else [])])]
+        first = doc.rows[min([*body, *([total] if total is not None else [])])] if body or total is not None \
+            else None
+        if first is None:
+            continue
         if not (first.amount_unit or doc.amount_unit):
             c.out.append(Finding("amount_unit_unknown", SEVERITY["amount_unit_unknown"], doc.source, first.page, "",
                                  "", None, say("amount_unit_unknown", settings.lang), field="amount_unit",
                                  rule="amount_unit_unknown"))
     for row in doc.rows:
         amount_cells(c, row)
-    for total, body in tables_of(doc.rows):
-        table_sums(c, doc.rows, total, body, tol)
+    listed = [r for r in doc.rows if _layout(r).unit_rows]
+    for total, body in tables_of(listed):
+        table_sums(c, listed, total, body, tol)
     for row in doc.rows:
         sources_sum(c, row, tol)
     found = pairs(doc)

@@ -49,7 +49,7 @@ class NoTextLayerError(InputError):
 
 
 class TableNotFoundError(InputError):
-    reason = "no 项目支出绩效目标表 found"
+    reason = "no 绩效目标表 of a known layout found"
 
 
 __all__ = [

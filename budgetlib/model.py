@@ -26,7 +26,9 @@ class RawRow:
 
 @dataclass
 class Row:
-    """A 合计 (``kind="total"``), unit or project row."""
+    """A 合计 (``kind="total"``), unit or project row, whatever the layout that printed it (a row of the seed's
+    list, a per-project form, the rows of one project in an indicator list).  ``unit`` is the unit the
+    project belongs to (资金使用单位, 实施单位), ``department`` its department (部门名称, 主管部门) as printed."""
 
     kind: str
     name: str
@@ -43,7 +45,24 @@ class Row:
     read_by: str = "text"  # "ocr" for a row read from a scanned page's image
     layout: str = ""  # the layout of the table the row was printed in (budgetlib.layouts)
     amount_unit: str = ""  # the unit its table prints its amounts in (万元, 元 …; "" when none is printed)
+    period_goal: str = ""  # 实施期目标 / 实施期总目标, where the layout prints one beside the year's goal
+    # amount lines printed beyond 总计/财政拨款/财政专户拨款/其他资金 (实施期资金总额, 上年结转 …): (label, text)
+    amount_lines: list[tuple[str, str]] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)  # every page the row (a form, a project's list) is printed on
 
+
+@dataclass
+class DepartmentTarget:
+    """One target of a department-level table (部门整体支出绩效目标表 and its kin): the department's overall
+    goal and one indicator of it."""
+
+    department: str
+    page: int
+    goal: str
+    indicator: Indicator
+    layout: str = ""
+    amount_unit: str = ""
+    task: str = ""  # the task (年度主要任务, 活动) the indicator belongs to, where the table ties them
 
 @dataclass(frozen=True)
 class Finding:
@@ -78,6 +97,7 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     framework: str = ""  # id of the indicator framework its indicators follow (taxonomy.frameworks)
+    targets: list[DepartmentTarget] = field(default_factory=list)  # department-level tables' targets
     year: int | None = None  # budget year: from the document's text, else its path, else ExtractSettings.year
     year_from: str = ""  # where the year came from: title, cover, path, setting ("" when unknown)
 
@@ -95,4 +115,4 @@ class Document:
         return [r for r in self.rows if r.kind in ("total", "unit")]
 
 
-__all__ = ["ROW_FIELDS", "Document", "Finding", "RawRow", "Row"]
+__all__ = ["ROW_FIELDS", "DepartmentTarget", "Document", "Finding", "RawRow", "Row"]

@@ -6,7 +6,7 @@ import pandera.pandas as pa
 
 from .amounts import AMOUNT_DTYPE
 from .checks import SEVERITY
-from .tables import FINDING_COLUMNS, INDICATOR_COLUMNS
+from .tables import DEPARTMENT_TARGET_COLUMNS, FINDING_COLUMNS, INDICATOR_COLUMNS
 from .values import KINDS
 
 _amount = pa.Column(AMOUNT_DTYPE, nullable=True)  # exact decimals with two places
@@ -19,7 +19,8 @@ PROJECTS = pa.DataFrameSchema(
     {"project_id": pa.Column("string", unique=True), "source": pa.Column("string"), "page": _page,
      "department": _text, "year": _year, "unit": _text, "project": pa.Column("string"), "total": _amount,
      "fiscal": _amount, "special_account": _amount, "other": _amount, "amount_unit": _text, "goal": _text,
-     "read_by": _read_by},
+     "read_by": _read_by, "layout": pa.Column("string"), "period_goal": _text, "amount_lines": _text,
+     "pages": pa.Column("string")},
     strict=True, ordered=True,
 )
 UNITS = pa.DataFrameSchema(
@@ -32,6 +33,7 @@ INDICATORS = pa.DataFrameSchema(
      "seq": pa.Column("Int64", pa.Check.ge(0), nullable=True), "year": _year,
      "level1_code": pa.Column("Int64", nullable=True), "level2_code": pa.Column("Int64", nullable=True),
      "number": pa.Column("float64", nullable=True), "period_number": pa.Column("float64", nullable=True),
+     "upper": pa.Column("float64", nullable=True), "period_upper": pa.Column("float64", nullable=True),
      "kind": pa.Column("string", pa.Check.isin(KINDS)), "period_kind": pa.Column("string", pa.Check.isin(KINDS)),
      "page": _page, "parsed": pa.Column("boolean"), "project_id": pa.Column("string"), "read_by": _read_by},
     strict=True,
@@ -43,6 +45,14 @@ FINDINGS = pa.DataFrameSchema(
      "page": _page, "seq": pa.Column("Int64", nullable=True)},
     strict=True,
 )
-SCHEMAS = {"projects": PROJECTS, "units": UNITS, "indicators": INDICATORS, "findings": FINDINGS}
+DEPARTMENT_TARGETS = pa.DataFrameSchema(
+    {**{c: _text for c in DEPARTMENT_TARGET_COLUMNS},
+     "source": pa.Column("string"), "year": _year, "page": _page, "seq": pa.Column("Int64", nullable=True),
+     "number": pa.Column("float64", nullable=True), "upper": pa.Column("float64", nullable=True),
+     "kind": pa.Column("string", pa.Check.isin(KINDS))},
+    strict=True,
+)
+SCHEMAS = {"projects": PROJECTS, "units": UNITS, "indicators": INDICATORS, "findings": FINDINGS,
+           "department_targets": DEPARTMENT_TARGETS}
 
-__all__ = ["FINDINGS", "INDICATORS", "PROJECTS", "SCHEMAS", "UNITS"]
+__all__ = ["DEPARTMENT_TARGETS", "FINDINGS", "INDICATORS", "PROJECTS", "SCHEMAS", "UNITS"]

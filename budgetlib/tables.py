@@ -11,17 +11,23 @@ from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS
 from .model import Document
 
 PROJECT_COLUMNS = ["project_id", "source", "page", "department", "year", "unit", "project", *AMOUNT_FIELDS,
-                   "amount_unit", "goal", "read_by"]
+                   "amount_unit", "goal", "read_by", "layout", "period_goal", "amount_lines", "pages"]
 UNIT_COLUMNS = ["source", "department", "year", "unit", *AMOUNT_FIELDS, "amount_unit", "page"]
 INDICATOR_COLUMNS = [
     "project_id", "source", "department", "year", "unit", "project", "seq", "level1_code", "level1", "level2_code",
     "level2", "indicator", "period_value", "annual_value", "comparator", "number", "measure_unit", "kind",
     "period_comparator", "period_number", "period_measure_unit", "period_kind", "page", "parsed", "raw", "read_by",
+    "upper", "period_upper", "weight", "scoring", "note", "extra", "layout",
+]
+DEPARTMENT_TARGET_COLUMNS = [
+    "source", "department", "year", "page", "layout", "goal", "task", "seq", "level1", "level2", "indicator",
+    "period_value", "annual_value", "comparator", "number", "upper", "measure_unit", "kind", "weight", "scoring",
+    "note", "amount_unit", "raw",
 ]
 FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
                    "field", "expected", "actual"]
 SOURCE_COLUMNS = ["source", "status", "reason", "sha256", "department", "year", "year_from", "amount_unit", "framework",
-                  "pages", "units", "projects", "indicators", "findings"]
+                  "pages", "units", "projects", "indicators", "findings", "layout", "targets"]
 LOG_COLUMNS = ["source", "message"]
 
 
@@ -34,7 +40,10 @@ def projects_frame(docs: list[Document]) -> pd.DataFrame:
         {"project_id": r.project_id, "source": d.source, "page": r.page, "department": r.department or d.department,
          "year": d.year,
          "unit": r.unit, "project": r.name, **{f: r.amounts[f] for f in AMOUNT_FIELDS},
-         "amount_unit": r.amount_unit or d.amount_unit, "goal": r.goal, "read_by": r.read_by}
+         "amount_unit": r.amount_unit or d.amount_unit, "goal": r.goal, "read_by": r.read_by,
+         "layout": r.layout or d.layout, "period_goal": r.period_goal,
+         "amount_lines": "；".join(f"{label}：{text}" for label, text in r.amount_lines),
+         "pages": ",".join(map(str, r.pages or [r.page]))}
         for d in docs for r in d.projects
     ]
     return typed(_frame(records, PROJECT_COLUMNS))
@@ -67,8 +76,27 @@ def indicators_frame(docs: list[Document]) -> pd.DataFrame:
                     "period_comparator": p.comparator, "period_number": p.number,
                     "period_measure_unit": p.measure_unit, "period_kind": p.kind if i.parsed else "unparsed",
                     "page": r.page, "parsed": i.parsed, "raw": i.raw, "read_by": r.read_by,
+                    "upper": a.upper, "period_upper": p.upper, "weight": i.weight, "scoring": i.scoring,
+                    "note": i.note, "extra": i.extra, "layout": r.layout or d.layout,
                 })
     return typed(_frame(records, INDICATOR_COLUMNS))
+
+
+def department_targets_frame(docs: list[Document]) -> pd.DataFrame:
+    """One row per target of the department-level tables (部门整体支出绩效目标表 …)."""
+    records = []
+    for d in docs:
+        for t in d.targets:
+            i, a = t.indicator, t.indicator.annual
+            records.append({
+                "source": d.source, "department": t.department or d.department, "year": d.year, "page": t.page,
+                "layout": t.layout, "goal": t.goal, "task": t.task, "seq": i.seq, "level1": i.level1,
+                "level2": i.level2, "indicator": i.indicator, "period_value": i.period_value,
+                "annual_value": i.annual_value, "comparator": a.comparator, "number": a.number, "upper": a.upper,
+                "measure_unit": a.measure_unit, "kind": a.kind if i.parsed else "unparsed", "weight": i.weight,
+                "scoring": i.scoring, "note": i.note, "amount_unit": t.amount_unit or d.amount_unit, "raw": i.raw,
+            })
+    return typed(_frame(records, DEPARTMENT_TARGET_COLUMNS))
 
 
 def findings_frame(docs: list[Document]) -> pd.DataFrame:
@@ -81,7 +109,7 @@ def log_frame(docs: list[Document]) -> pd.DataFrame:
 
 _INTS = ("page", "year", "seq", "level1_code", "level2_code", "units", "projects", "indicators", "findings",
          "measurable", "points", "rule")
-_FLOATS = ("number", "period_number", "measurable_share")
+_FLOATS = ("number", "period_number", "measurable_share", "upper", "period_upper")
 _BOOLS = ("parsed", "has_output", "has_benefit", "has_satisfaction", "has_cost")
 NON_TEXT = (*_INTS, *_FLOATS, *_BOOLS, *AMOUNT_FIELDS)
 
@@ -108,6 +136,7 @@ def typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 __all__ = [
+    "DEPARTMENT_TARGET_COLUMNS",
     "FINDING_COLUMNS",
     "INDICATOR_COLUMNS",
     "LOG_COLUMNS",
@@ -115,6 +144,7 @@ __all__ = [
     "PROJECT_COLUMNS",
     "SOURCE_COLUMNS",
     "UNIT_COLUMNS",
+    "department_targets_frame",
     "findings_frame",
     "indicators_frame",
     "log_frame",

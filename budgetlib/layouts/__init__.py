@@ -1,7 +1,10 @@
-"""Table layouts, chosen by a text marker (the title), like camelot's ``PARSERS``.
+"""Layouts of the 绩效目标表, as plugins behind a registry (like camelot's ``PARSERS``).
 
-To support another table, write a class with the ``Layout`` protocol's members and add it to
-``LAYOUTS``.
+Each layout is a module with a class that recognises its pages by their header (``claims``) and reads them
+into the one set of tidy tables (``read``: ``Row`` with its ``Indicator`` list, ``DepartmentTarget``); the
+checks, tables and review downstream work on those whatever the layout.  To add one: write its module (its
+detection, reading and row grammar), then add an instance to ``LAYOUTS`` — the first layout that claims a
+page reads it, so put a layout whose header is a special case of another's before it.
 """
 
 from __future__ import annotations
@@ -11,19 +14,37 @@ import re
 from .base import Column, Layout, header_fields, join_parts, squash
 from .performance_targets import PerformanceTargets
 
-LAYOUTS: dict[str, Layout] = {PerformanceTargets.name: PerformanceTargets()}
+LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (PerformanceTargets(),)}
+
+# a page that prints a 绩效目标 table's title: what ``unknown_tables`` reports when no layout claims it
+_TITLE = re.compile(r"^\s*([^\n]{0,40}绩效目标[^\n]{0,12}表)", re.M)
+
+
+def claimed_pages(texts: list[str]) -> dict[str, list[int]]:
+    """Each layout's pages: those whose text it claims, the first claim winning."""
+    out: dict[str, list[int]] = {}
+    for i, text in enumerate(texts, start=1):
+        for layout in LAYOUTS.values():
+            if layout.claims(text):
+                out.setdefault(layout.name, []).append(i)
+                break
+    return out
+
+
+def unknown_tables(texts: list[str], claimed: set[int]) -> list[tuple[int, str]]:
+    """(page, title) of pages that print a 绩效目标表's title but that no layout claims."""
+    out = []
+    for i, text in enumerate(texts, start=1):
+        if i not in claimed and (m := _TITLE.search(text)):
+            out.append((i, re.sub(r"\s+", "", m.group(1))))
+    return out
 
 
 def detect_layout(texts: list[str]) -> Layout | None:
-    """The first layout whose title appears in the document, else one whose pages match."""
-    flat = [re.sub(r"\s+", "", t) for t in texts]
-    for layout in LAYOUTS.values():
-        if any(layout.title in t for t in flat):
-            return layout
-    for layout in LAYOUTS.values():
-        if any(layout.page_may_hold(t) for t in texts):
-            return layout
-    return None
+    """The first layout that claims a page of ``texts``."""
+    found = claimed_pages(texts)
+    return next((LAYOUTS[name] for name in LAYOUTS if name in found), None)
 
 
-__all__ = ["LAYOUTS", "Column", "Layout", "detect_layout", "header_fields", "join_parts", "squash"]
+__all__ = ["LAYOUTS", "Column", "Layout", "claimed_pages", "detect_layout", "header_fields", "join_parts", "squash",
+           "unknown_tables"]

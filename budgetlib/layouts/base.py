@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..model import RawRow, Row
+if TYPE_CHECKING:
+    from ..read.source import LayoutReading, Source
 
 
 @dataclass(frozen=True)
@@ -16,15 +17,29 @@ class Column:
 
 
 class Layout(Protocol):
+    """A layout of the 绩效目标表: how to recognise its pages (by the labels of its header, not by the title
+    alone: forms are titled ``XX项目绩效目标表``, lists ``项目支出绩效目标表`` like the seed's table), and how
+    to read them into the one set of tidy tables (``Row`` with its ``Indicator`` list, ``DepartmentTarget``).
+
+    name: the layout's id, as the ``layout`` column writes it.
+    label: what the layout is, in words (for messages).
+    title: the words its title is usually printed with (for messages).
+    item_grammar: its 绩效指标 are items of one text cell (numbering and grammar checks apply).
+    unit_rows: it prints units and a 合计 row (their sums are checked).
+    """
+
     name: str
+    label: str
     title: str
-    columns: tuple[Column, ...]
+    item_grammar: bool
+    unit_rows: bool
 
-    def page_may_hold(self, text: str) -> bool:
-        """Whether a page's text suggests the table (or its continuation) is on it."""
+    def claims(self, text: str) -> bool:
+        """Whether a page's text shows this layout's table (its header's labels) or its continuation."""
 
-    def build(self, raw: list[RawRow], department: str) -> tuple[list[Row], list[str]]:
-        """Rows as records (合计, units, projects) and log lines on the decisions taken."""
+    def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
+        """The layout's tables on ``pages`` (those it claimed, and the pages that continue them); log lines
+        go to ``notes``."""
 
 
 _HAN = "\u3400-\u9fff\uf900-\ufaff"

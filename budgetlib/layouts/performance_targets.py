@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ..amounts import AMOUNT_FIELDS, AmountError, parse_amount
 from ..indicators import parse_indicators
 from ..model import RawRow, Row
 from .base import Column
+
+if TYPE_CHECKING:
+    from ..read.source import LayoutReading, Source
 from .units import choose_units
 
 _TOTAL = re.compile(r"[合总]\s*计\s*[：:]?")
 
 
 class PerformanceTargets:
+    """The seed's table: rows of 合计, units and projects, amounts in columns, 绩效目标 and 绩效指标 each one
+    text cell (``1、1-产出指标；11-数量指标；…``)."""
+
     name = "performance_targets"
+    label = "项目支出绩效目标表（含转移支付项目）：合计、单位、项目各一行，绩效指标为一个单元格的文字"
     title = "项目支出绩效目标表"
+    item_grammar = True
+    unit_rows = True
     columns = (
         Column("name", ("项目名称", "资金使用单位", "单位名称")),
         Column("special_account", ("财政专户",)),
@@ -27,13 +37,23 @@ class PerformanceTargets:
     )
     _indicator_marks = ("产出指标", "效益指标", "满意度指标", "年度指标值")
 
-    def page_may_hold(self, text: str) -> bool:
+    def claims(self, text: str) -> bool:
+        """A page with the table's header (绩效目标, 绩效指标 and 总计 or 合计 columns) or its items (a page that
+        goes on without the header), and none of the columns other layouts print their indicators in
+        (一级指标 … 三级指标, 指标名称 with 指标性质): those are indicator lists and forms, titled the same."""
         flat = re.sub(r"\s+", "", text)
-        if self.title in flat:
+        if ("一级指标" in flat and "三级指标" in flat) or ("指标名称" in flat and "指标性质" in flat):
+            return False
+        if "绩效目标" in flat and "绩效指标" in flat and ("总计" in flat or "合计" in flat or self.title in flat):
             return True
-        if "绩效目标" in flat and "绩效指标" in flat and "总计" in flat:
-            return True
-        return sum(m in flat for m in self._indicator_marks) >= 2 and "指标值" in flat
+        return sum(m in flat for m in self._indicator_marks) >= 2 and ("年度指标值" in flat or "实施周期" in flat)
+
+    page_may_hold = claims
+
+    def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
+        from ..read.choice import read_listed
+
+        return read_listed(source, pages, self, notes)
 
     def record(self, r: RawRow) -> Row:
         """One row as printed: 合计, a project, or a candidate unit (no goal and no indicators: ``kind`` unit,
