@@ -46,7 +46,8 @@ def main() -> None:
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="Read scanned pages by OCR: auto (pages without text), always, never.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
-              help="Reuse documents read before (same bytes, library and settings; under .cache/extract).")
+              help="Reuse documents read before (same bytes, library, readers and settings; kept as JSON in the "
+                   "user's cache folder, BUDGETLIB_CACHE_DIR moves it).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Read on a Dask cluster (tcp://host:8786) instead of local processes.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")

@@ -241,7 +241,7 @@ class Batch:
             if k and not isinstance(item, Failure):
                 try:
                     cache.put(k, item)
-                except OSError as exc:  # a read-only cache folder must not fail the batch
+                except (OSError, ValueError) as exc:  # a read-only cache folder (or a bug) must not fail the batch
                     log.warning("cache: could not store %s: %s", item.source, exc)
             yield item
 
