@@ -6,6 +6,7 @@ while the workers read (they are not needed before).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .config import check_output_dir
 from .model import Document
+from .outdir import lock, writing
 from .pool import Batch, Failure, find_pdfs, quiet_gc, start
 from .settings import ExtractSettings
 
@@ -98,31 +100,35 @@ class Extraction:
               inputs: tuple[str | os.PathLike[str], ...] = ()) -> list[Path]:
         """Write every table to ``out_dir`` atomically; returns the files written.  A table's file in a
         format not written this time (Parquet of an earlier run) is removed, so that ``load_processed``
-        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders.
+        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders
+        (``OutputError``); ``OutputWriteError`` when the folder cannot be written (a file in the way, no
+        permission, a full disk, another run writing there: its lock), and then the files there are as they
+        were.
 
         The tables are built and written a chunk of documents at a time (``CHUNK_INDICATORS``): the memory
         this takes does not grow with the corpus."""
         out_dir = check_output_dir(out_dir, inputs)
-        stamp = self._stamp(formats)
-        if self._streamed is not None and self._streamed[0] == (out_dir, formats):
-            written = self._streamed[1]  # written by ``gather`` while the documents came
-        elif stamp and (current := _up_to_date(out_dir, stamp)):
-            return current  # the same documents, library and formats as the files there: nothing to write
-        else:
-            writer = _Writer(out_dir, formats, self.lang)
-            try:
-                for doc in self.documents:
-                    writer.add(doc)
-                written = writer.finish(self.sources())
-            except BaseException:
-                writer.abort()
-                raise
-        for name in (*TABLES, *REVIEW_TABLES):
-            for stale in {"csv", "parquet"} - set(formats):
-                (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
-        if stamp:
-            _save_stamp(out_dir, stamp, written)
-        return written
+        with lock(out_dir), writing(out_dir):
+            stamp = self._stamp(formats)
+            if self._streamed is not None and self._streamed[0] == (out_dir, formats):
+                written = self._streamed[1]  # written by ``gather`` while the documents came
+            elif stamp and (current := _up_to_date(out_dir, stamp)):
+                return current  # the same documents, library and formats as the files there: nothing to write
+            else:
+                writer = _Writer(out_dir, formats, self.lang)
+                try:
+                    for doc in self.documents:
+                        writer.add(doc)
+                    written = writer.finish(self.sources())
+                except BaseException:
+                    writer.abort()
+                    raise
+            for name in (*TABLES, *REVIEW_TABLES):
+                for stale in {"csv", "parquet"} - set(formats):
+                    (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
+            if stamp:
+                _save_stamp(out_dir, stamp, written)
+            return written
 
     def _stamp(self, formats: tuple[str, ...]) -> dict | None:
         """What the outputs are a function of: every document's cache key (None when a document has none),
@@ -185,10 +191,14 @@ class _Writer:
         self.chunk, self.size, self.runs = [], 0, self.runs + 1
 
     def finish(self, sources: pd.DataFrame) -> list[Path]:
-        if self.chunk or not self.runs:  # every table has its file, if only its header
-            self._flush()
-        self.sink.add("sources", sources, ("csv",))
-        return self.sink.close()
+        try:
+            if self.chunk or not self.runs:  # every table has its file, if only its header
+                self._flush()
+            self.sink.add("sources", sources, ("csv",))
+            return self.sink.close()
+        except BaseException:
+            self.abort()  # a full disk while the last chunk was written: no part file left
+            raise
 
     def abort(self) -> None:
         self.sink.abort()
@@ -281,25 +291,26 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spo
     summaries, keys = [], []
     seen: dict[str, str] = {}
     writer: _Writer | None = None
-    try:
-        for item in readers or ():
-            if _take(item, result, kept, seen, summaries, keys, key_of) and out is not None:
-                writer = writer or _Writer(*out, lang)
-                writer.add(item)  # type: ignore[arg-type]
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
-    result._summaries = summaries
-    if isinstance(readers, Batch):
-        result.keys = keys
-    if writer is not None and out is not None:
-        stamp = result._stamp(out[1])
-        if stamp and (current := _up_to_date(out[0], stamp)):
-            writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
-            result._streamed = (out, current)
-        else:
-            result._streamed = (out, writer.finish(result.sources()))
+    with lock(out[0]) if out is not None else contextlib.nullcontext():
+        try:
+            for item in readers or ():
+                if _take(item, result, kept, seen, summaries, keys, key_of) and out is not None:
+                    writer = writer or _Writer(*out, lang)
+                    writer.add(item)  # type: ignore[arg-type]
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        result._summaries = summaries
+        if isinstance(readers, Batch):
+            result.keys = keys
+        if writer is not None and out is not None:
+            stamp = result._stamp(out[1])
+            if stamp and (current := _up_to_date(out[0], stamp)):
+                writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
+                result._streamed = (out, current)
+            else:
+                result._streamed = (out, writer.finish(result.sources()))
     return result
 
 

@@ -225,6 +225,11 @@ class Batch:
     def cached(self) -> int:
         return len(self.hits)
 
+    def close(self) -> None:
+        """Stop the readers (their workers), whether or not every outcome was taken."""
+        if self.readers is not None:
+            self.readers.close()
+
     def __iter__(self) -> Iterator[Document | Failure]:
         from . import cache
 
