@@ -339,17 +339,18 @@ def _take(item: Document | Failure, result: Extraction, kept: list[Document] | S
 
 
 def table_key(doc: Document) -> str:
-    """What makes two documents the same table whatever their bytes: departments, year and every row's
-    kind, name, unit, amounts, goal and indicators (white space aside)."""
+    """What makes two documents the same table whatever their bytes: departments, year, the unit of the
+    amounts (the same digits in 元 and in 万元 are two tables) and every row's kind, name, unit, amounts (and
+    their unit, where a row has its own), goal and indicators (white space aside)."""
     import hashlib
     import json
 
     def flat(text: str) -> str:
         return "".join(text.split())
 
-    rows = [[r.kind, flat(r.name), flat(r.unit), [str(v) for v in r.amounts.values()], flat(r.goal),
-             flat(r.indicators_text)] for r in doc.rows]
-    payload = json.dumps([doc.departments, doc.year, rows], ensure_ascii=False)
+    rows = [[r.kind, flat(r.name), flat(r.unit), [str(v) for v in r.amounts.values()],
+             str(getattr(r, "amount_unit", "")), flat(r.goal), flat(r.indicators_text)] for r in doc.rows]
+    payload = json.dumps([doc.departments, doc.year, str(doc.amount_unit), rows], ensure_ascii=False)
     return "table:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -220,6 +220,12 @@ def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tupl
     from .report import ReportError, run_report
 
     with _command("report", out_dir):
+        try:  # the folders refused before any is made (run_report checks them again)
+            for folder in (out_dir, processed_dir):
+                config.check_output_dir(folder, (input_dir,))
+        except OutputError as exc:
+            click.echo(f"budgetlib report: {exc}", err=True)
+            sys.exit(EXIT_UNREAD)
         prepare(processed_dir)  # written by the first notebook's kernel (which takes its lock itself)
         with lock(out_dir):
             try:
