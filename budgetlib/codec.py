@@ -279,7 +279,8 @@ def _dataclass_decoder(cls: type) -> Convert:
     default, and a field the class does not have makes the data not a ``cls``."""
     hints = _hints(cls)
     fields = dataclasses.fields(cls)
-    convert = [(f.name, decoder(hints.get(f.name, Any))) for f in fields]
+    # (name, the JSON types taken as they are — text, whole numbers, None — or None, else the decoder)
+    plan = [(f.name, _as_is(hints.get(f.name, Any)), decoder(hints.get(f.name, Any))) for f in fields]
     names = {f.name for f in fields}
     defaults = {f.name: f for f in fields if f.default is not dataclasses.MISSING
                 or f.default_factory is not dataclasses.MISSING}
@@ -291,17 +292,33 @@ def _dataclass_decoder(cls: type) -> Convert:
             _fail(v, f"a {cls.__name__}")
         if v.keys() != names:
             v = _completed(cls, v, names, defaults)
+        values = {}
+        for k, as_is, conv in plan:
+            x = v[k]
+            if as_is is None:
+                values[k] = conv(x)
+            elif type(x) in as_is:
+                values[k] = x
+            else:
+                _fail(x, f"a value of {cls.__name__}.{k}")
         obj = new(cls)
         if slots:
-            for k, conv in convert:
-                object.__setattr__(obj, k, conv(v[k]))
+            for k, x in values.items():
+                object.__setattr__(obj, k, x)
         else:
-            d = obj.__dict__
-            for k, conv in convert:
-                d[k] = conv(v[k])
+            obj.__dict__.update(values)
         return obj
 
     return make
+
+
+def _as_is(tp: Any) -> frozenset[type] | None:
+    """The JSON types that are a value of ``tp`` as they are (``str``, ``int``, ``bool``, ``None`` and unions of
+    them: checked by their type alone, the quick way most fields take); None for any other type."""
+    members = typing.get_args(tp) if _is_union(tp) else (tp,)
+    if all(m in (str, int, bool, _NoneType, None) for m in members):
+        return frozenset(_NoneType if m is None else m for m in members)
+    return None
 
 
 def _completed(cls: type, v: dict, names: set[str], defaults: dict[str, dataclasses.Field]) -> dict:
