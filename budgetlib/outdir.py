@@ -106,16 +106,16 @@ def lock(folder: str | os.PathLike[str]) -> Iterator[Path]:
     import fcntl
 
     folder = Path(folder)
-    made = list(itertools.takewhile(lambda p: not p.exists(), [folder, *folder.parents]))  # deepest first
-    folder = prepare(folder)
     key = folder.resolve()
-    if key in _held:
+    if key in _held:  # this process holds it already (checked and made then)
         _held[key][1] += 1
         try:
             yield folder
         finally:
             _held[key][1] -= 1
         return
+    made = list(itertools.takewhile(lambda p: not p.exists(), [folder, *folder.parents]))  # deepest first
+    folder = prepare(folder)
     path = folder / LOCK
     with writing(folder):
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)

@@ -25,7 +25,7 @@ CLI = [sys.executable, "-m", "budgetlib"]
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "BUDGETLIB_CACHE_DIR": str(tmp_path / "cache")}
+    return dict(os.environ)  # the session's cache (tests/conftest.py): the sample is read once for all
 
 
 def _extract(out: Path, tmp_path: Path, *more: str) -> subprocess.CompletedProcess:
