@@ -8,6 +8,7 @@ amounts of tables in 元, 千元 or 亿元 to 万元 (as floats, for charts only
 
 from __future__ import annotations
 
+import itertools
 import re
 from decimal import Decimal
 
@@ -27,9 +28,28 @@ class AmountError(ValueError):
     """The text of an amount cell is not a number."""
 
 
+# thousands set apart by thin or no-break spaces (``1 234 567.89``): groups of three, nothing else
+_SPACE_GROUPED = re.compile(r"[-－]?\d{1,3}(?:[\u2009\u202f\u00a0\u2007]\d{3})+(?:\.\d+)?")
+
+
+def _two_numbers(text: str) -> bool:
+    """Whether white space in ``text`` stands between two whole numbers (``1234 5678``, ``12.50 30.00``: the
+    amounts of two rows in one cell), not inside one number that a line wrap or a gap cut
+    (``4,125. 06``, ``1,234 ,567.89``, ``- 5.00``)."""
+    parts = text.split()
+    return any(_AMOUNT_RE.fullmatch(a) and _AMOUNT_RE.fullmatch(b) and b[0] not in "-－"
+               for a, b in itertools.pairwise(parts))
+
+
 def parse_amount(text: str | None) -> Decimal | None:
-    """``"4,125.06"`` → ``Decimal("4125.06")``; blank or a dash → ``None``; anything else raises."""
-    s = re.sub(r"\s+", "", text or "")
+    """``"4,125.06"`` → ``Decimal("4125.06")``; blank or a dash → ``None``; anything else raises — two
+    numbers in one cell (``"1234 5678"``) included: they are never read as one."""
+    text = (text or "").strip()
+    if _SPACE_GROUPED.fullmatch(text):
+        text = re.sub(r"\s", "", text)
+    if _two_numbers(text):
+        raise AmountError(f"holds two numbers: {text!r}")
+    s = re.sub(r"\s+", "", text)
     if s in _EMPTY:
         return None
     if not _AMOUNT_RE.fullmatch(s):

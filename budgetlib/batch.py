@@ -6,6 +6,7 @@ while the workers read (they are not needed before).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .config import check_output_dir
 from .model import Document
+from .outdir import lock, writing
 from .pool import Batch, Failure, find_pdfs, log, quiet_gc, start
 from .settings import ExtractSettings
 
@@ -117,31 +119,35 @@ class Extraction:
               inputs: tuple[str | os.PathLike[str], ...] = ()) -> list[Path]:
         """Write every table to ``out_dir`` atomically; returns the files written.  A table's file in a
         format not written this time (Parquet of an earlier run) is removed, so that ``load_processed``
-        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders.
+        never reads a stale one.  Refuses the notebooks, ``data/raw`` and the ``inputs`` folders
+        (``OutputError``); ``OutputWriteError`` when the folder cannot be written (a file in the way, no
+        permission, a full disk, another run writing there: its lock), and then the files there are as they
+        were.
 
         The tables are built and written a chunk of documents at a time (``CHUNK_INDICATORS``): the memory
         this takes does not grow with the corpus."""
         out_dir = check_output_dir(out_dir, inputs)
-        stamp = self._stamp(formats)
-        if self._streamed is not None and self._streamed[0] == (out_dir, formats):
-            written = self._streamed[1]  # written by ``gather`` while the documents came
-        elif stamp and (current := _up_to_date(out_dir, stamp)):
-            return current  # the same documents, library and formats as the files there: nothing to write
-        else:
-            writer = _Writer(out_dir, formats, self.lang)
-            try:
-                for doc in self._live():
-                    writer.add(doc)
-                written = writer.finish(self)
-            except BaseException:
-                writer.abort()
-                raise
-        for name in (*TABLES, *REVIEW_TABLES):
-            for stale in {"csv", "parquet"} - set(formats):
-                (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
-        if stamp:
-            _save_stamp(out_dir, stamp, written)
-        return written
+        with lock(out_dir), writing(out_dir):
+            stamp = self._stamp(formats)
+            if self._streamed is not None and self._streamed[0] == (out_dir, formats):
+                written = self._streamed[1]  # written by ``gather`` while the documents came
+            elif stamp and (current := _up_to_date(out_dir, stamp)):
+                return current  # the same documents, library and formats as the files there: nothing to write
+            else:
+                writer = _Writer(out_dir, formats, self.lang)
+                try:
+                    for doc in self._live():
+                        writer.add(doc)
+                    written = writer.finish(self)
+                except BaseException:
+                    writer.abort()
+                    raise
+            for name in (*TABLES, *REVIEW_TABLES):
+                for stale in {"csv", "parquet"} - set(formats):
+                    (out_dir / f"{name}.{stale}").unlink(missing_ok=True)
+            if stamp:
+                _save_stamp(out_dir, stamp, written)
+            return written
 
     def _stamp(self, formats: tuple[str, ...]) -> dict | None:
         """What the outputs are a function of: every document's cache key (None when a document has none),
@@ -225,11 +231,15 @@ class _Writer:
     def finish(self, result: Extraction) -> list[Path]:
         """Put the files in place, with ``sources.csv`` of ``result`` (documents whose tables could not be built
         reported as failures of their files)."""
-        if self.chunk or not self.runs:  # every table has its file, if only its header
-            self._flush()
-        result._exclude(self.failed)
-        self.sink.add("sources", result.sources(), ("csv",))
-        return self.sink.close()
+        try:
+            if self.chunk or not self.runs:  # every table has its file, if only its header
+                self._flush()
+            result._exclude(self.failed)
+            self.sink.add("sources", result.sources(), ("csv",))
+            return self.sink.close()
+        except BaseException:
+            self.abort()  # a full disk while the last chunk was written: no part file left
+            raise
 
     def abort(self) -> None:
         self.sink.abort()
@@ -322,25 +332,26 @@ def gather(readers: Batch | None, failures: list[Failure], lang: str = "zh", spo
     summaries, keys = [], []
     seen: dict[str, str] = {}
     writer: _Writer | None = None
-    try:
-        for item in readers or ():
-            if _take(item, result, kept, seen, summaries, keys, key_of) and out is not None:
-                writer = writer or _Writer(*out, lang)
-                writer.add(item)  # type: ignore[arg-type]
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
-    result._summaries = summaries
-    if isinstance(readers, Batch):
-        result.keys = keys
-    if writer is not None and out is not None:
-        stamp = result._stamp(out[1])
-        if stamp and (current := _up_to_date(out[0], stamp)):
-            writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
-            result._streamed = (out, current)
-        else:
-            result._streamed = (out, writer.finish(result))
+    with lock(out[0]) if out is not None else contextlib.nullcontext():
+        try:
+            for item in readers or ():
+                if _take(item, result, kept, seen, summaries, keys, key_of) and out is not None:
+                    writer = writer or _Writer(*out, lang)
+                    writer.add(item)  # type: ignore[arg-type]
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        result._summaries = summaries
+        if isinstance(readers, Batch):
+            result.keys = keys
+        if writer is not None and out is not None:
+            stamp = result._stamp(out[1])
+            if stamp and (current := _up_to_date(out[0], stamp)):
+                writer.abort()  # the same outputs as those there (only a file that fails again was read): untouched
+                result._streamed = (out, current)
+            else:
+                result._streamed = (out, writer.finish(result))
     return result
 
 
@@ -369,17 +380,18 @@ def _take(item: Document | Failure, result: Extraction, kept: list[Document] | S
 
 
 def table_key(doc: Document) -> str:
-    """What makes two documents the same table whatever their bytes: departments, year and every row's
-    kind, name, unit, amounts, goal and indicators (white space aside)."""
+    """What makes two documents the same table whatever their bytes: departments, year, the unit of the
+    amounts (the same digits in 元 and in 万元 are two tables) and every row's kind, name, unit, amounts (and
+    their unit, where a row has its own), goal and indicators (white space aside)."""
     import hashlib
     import json
 
     def flat(text: str) -> str:
         return "".join(text.split())
 
-    rows = [[r.kind, flat(r.name), flat(r.unit), [str(v) for v in r.amounts.values()], flat(r.goal),
-             flat(r.indicators_text)] for r in doc.rows]
-    payload = json.dumps([doc.departments, doc.year, rows], ensure_ascii=False)
+    rows = [[r.kind, flat(r.name), flat(r.unit), [str(v) for v in r.amounts.values()],
+             str(getattr(r, "amount_unit", "")), flat(r.goal), flat(r.indicators_text)] for r in doc.rows]
+    payload = json.dumps([doc.departments, doc.year, str(doc.amount_unit), rows], ensure_ascii=False)
     return "table:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -1,17 +1,68 @@
-"""The command line: ``budgetlib extract PDF... --out DIR`` and ``budgetlib report``."""
+"""The command line: ``budgetlib extract PDF... --out DIR``, ``budgetlib report`` and ``budgetlib diff``.
+
+Exit statuses (the README's table): 0 done; 1 a file could not be read (``extract``), the sides cannot be
+compared (``diff``) or a notebook failed (``report``); 2 the output folder is refused (``OutputError``); 3 every
+file read but some pages in doubt; 4 the outputs could not be written (``OutputWriteError``: a file in the way,
+no permission, a read-only or full disk, another run writing to the same folder) — the files there are left
+as they were; 130 interrupted (Ctrl-C, ``kill -INT``), 143 stopped (``kill``, SIGTERM): the files there are
+left as they were.  Each with one line on stderr, never a traceback.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import config
-from .exceptions import BudgetlibError, OutputError
+from .exceptions import BudgetlibError, OutputError, OutputWriteError
 from .messages import LANGS
 from .settings import ENGINES, OCR_MODES, ExtractSettings
+
+if TYPE_CHECKING:
+    from .pool import Batch, Failure
+
+EXIT_OK, EXIT_UNREAD, EXIT_REFUSED, EXIT_DOUBT, EXIT_UNWRITABLE = 0, 1, 2, 3, 4
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that it stops as Ctrl-C does (outputs left as they were)."""
+
+
+def _on_term(signum: int, frame: object) -> None:
+    if os.getpid() != _on_term.pid:  # type: ignore[attr-defined]  # a worker forked from us: die as it would
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
+    raise _Stopped
+
+
+@contextlib.contextmanager
+def _command(name: str, out_dir: Path | None) -> Iterator[None]:
+    """One line and the command's exit status for an interruption (130, SIGTERM 143) or outputs that could
+    not be written (4), instead of a traceback."""
+    _on_term.pid = os.getpid()  # type: ignore[attr-defined]
+    with contextlib.suppress(ValueError):  # not in the main thread (tests calling ``main`` from a thread)
+        signal.signal(signal.SIGTERM, _on_term)
+    left = f"; the files in {out_dir} are as they were" if out_dir is not None else ""
+    try:
+        yield
+    except OutputWriteError as exc:
+        click.echo(f"budgetlib {name}: {exc}", err=True)
+        sys.exit(EXIT_UNWRITABLE)
+    except _Stopped:
+        click.echo(f"budgetlib {name}: stopped (SIGTERM){left}", err=True)
+        sys.exit(128 + signal.SIGTERM)
+    except KeyboardInterrupt:
+        click.echo(f"budgetlib {name}: interrupted{left}", err=True)
+        sys.exit(128 + signal.SIGINT)
 
 
 def _setup_logging(verbose: int) -> None:
@@ -27,7 +78,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.PROCESSED_DIR,
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=config.PROCESSED_DIR,
               show_default=True, help="Folder for projects/units/indicators/findings .csv and .parquet.")
 @click.option("--engine", type=click.Choice(ENGINES), default="vector", show_default=True,
               help="camelot lattice engine: vector reads the PDF's own ruling lines (fast).")
@@ -49,7 +100,8 @@ def main() -> None:
 @click.option("--ocr", type=click.Choice(OCR_MODES), default="auto", show_default=True,
               help="Read scanned pages by OCR: auto (pages without text), always, never.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
-              help="Reuse documents read before (same bytes, library and settings; under .cache/extract).")
+              help="Reuse documents read before (same bytes, library, readers and settings; kept as JSON in the "
+                   "user's cache folder, BUDGETLIB_CACHE_DIR moves it).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Read on a Dask cluster (tcp://host:8786) instead of local processes.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when on a terminal).")
@@ -61,8 +113,19 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
 
     Exit status 0 when every file was read, 1 when any could not be (the others are still written),
     3 when all were read but some pages may be cut into rows wrongly (``extraction_doubt`` findings; the
-    rows are written, each doubted page named on stderr), 2 when --out is refused.
+    rows are written, each doubted page named on stderr), 2 when --out is refused, 4 when the outputs cannot
+    be written there (a file in the way, no permission, a full disk, another run writing there), 130 when
+    interrupted (the files in --out are then as they were).
     """
+    with _command("extract", out_dir):
+        _extract(pdfs, out_dir, engine, workers, formats, timeout, timeout_per_page, max_memory_mb, lang, year, ocr,
+                 cache, scheduler, progress, verbose)
+
+
+def _extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, formats: tuple[str, ...],
+             timeout: float, timeout_per_page: float, max_memory_mb: int, lang: str, year: int | None, ocr: str,
+             cache: bool, scheduler: str | None, progress: bool | None, verbose: int) -> None:
+    from .outdir import lock
     from .pool import start  # light: the workers fork before pandas and camelot load
 
     _setup_logging(verbose)
@@ -72,16 +135,28 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
         target = config.check_output_dir(out_dir, pdfs)
     except OutputError as exc:
         click.echo(f"budgetlib extract: {exc}", err=True)
-        sys.exit(2)
-    missing = [p for p in pdfs if not p.exists()]
-    for p in missing:
-        click.echo(f"{p}: no such file or folder", err=True)
-    try:
-        readers, failures = start([p for p in pdfs if p.exists()], settings,
-                                  progress=sys.stderr.isatty() if progress is None else progress, scheduler=scheduler)
-    except BudgetlibError as exc:
-        click.echo(f"budgetlib extract: {exc}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_REFUSED)
+    with lock(target):  # made, writable, and ours until the end: before a single file is read
+        missing = [p for p in pdfs if not p.exists()]
+        for p in missing:
+            click.echo(f"{p}: no such file or folder", err=True)
+        try:
+            readers, failures = start([p for p in pdfs if p.exists()], settings,
+                                      progress=sys.stderr.isatty() if progress is None else progress,
+                                      scheduler=scheduler)
+        except BudgetlibError as exc:
+            click.echo(f"budgetlib extract: {exc}", err=True)
+            sys.exit(EXIT_UNREAD)
+        try:
+            status = _gather_and_write(readers, failures, missing, target, out_dir, formats, lang, pdfs)
+        finally:
+            readers.close()  # the workers stopped, whatever happened
+    sys.exit(status)
+
+
+def _gather_and_write(readers: Batch, failures: list[Failure], missing: list[Path], target: Path, out_dir: Path,
+                      formats: tuple[str, ...], lang: str, pdfs: tuple[Path, ...]) -> int:
+    """The documents gathered and the tables written; the exit status."""
     from .batch import gather  # loads pandas and the writers while the workers read
 
     # documents on disk, so that memory does not grow with them; the tables built while the workers read (when
@@ -108,9 +183,10 @@ def extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, fo
             click.echo(f"{s['source']}: OCR doubt on page(s) {', '.join(map(str, s['ocr_pages']))}: fields there "
                        "may be misread (see the ocr_doubt findings)", err=True)
     if missing or result.failures or not result.documents:
-        sys.exit(1)
+        return EXIT_UNREAD
     if any(s["doubt_pages"] or s["ocr_pages"] for s in read):
-        sys.exit(3)
+        return EXIT_DOUBT
+    return EXIT_OK
 
 
 def _param(value: str) -> object:
@@ -131,9 +207,9 @@ def _param(value: str) -> object:
 @main.command()
 @click.option("--input", "input_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               default=config.RAW_DIR, show_default=True, help="Folder of PDFs to read.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=config.REPORTS_DIR,
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=config.REPORTS_DIR,
               show_default=True, help="Folder for the executed notebooks and the HTML.")
-@click.option("--processed", "processed_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--processed", "processed_dir", type=click.Path(path_type=Path),
               default=config.PROCESSED_DIR, show_default=True, help="Folder for the extracted tables.")
 @click.option("-p", "--parameter", "parameters", type=(str, str), multiple=True, metavar="NAME VALUE",
               help="A notebook parameter (repeatable), e.g. -p top_projects 20.")
@@ -142,41 +218,62 @@ def _param(value: str) -> object:
 def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tuple[tuple[str, str], ...],
            show_code: bool, progress: bool | None) -> None:
     """Run the notebooks in order with papermill and write the HTML report to --out."""
+    from .outdir import lock, prepare
     from .report import ReportError, run_report
 
-    try:
-        result = run_report(input_dir, out_dir, processed_dir, {k: _param(v) for k, v in parameters},
-                            show_code=show_code, progress=sys.stderr.isatty() if progress is None else progress,
-                            echo=lambda line: click.echo(line, err=True))
-    except ReportError as exc:
-        click.echo(f"budgetlib report: {exc}", err=True)
-        sys.exit(1)
-    timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
-    click.echo(f"report: {result.html[0]} ({timing})", err=True)
+    with _command("report", out_dir):
+        try:  # the folders refused before any is made (run_report checks them again)
+            for folder in (out_dir, processed_dir):
+                config.check_output_dir(folder, (input_dir,))
+        except OutputError as exc:
+            click.echo(f"budgetlib report: {exc}", err=True)
+            sys.exit(EXIT_UNREAD)
+        prepare(processed_dir)  # written by the first notebook's kernel (which takes its lock itself)
+        with lock(out_dir):
+            try:
+                result = run_report(input_dir, out_dir, processed_dir, {k: _param(v) for k, v in parameters},
+                                    show_code=show_code,
+                                    progress=sys.stderr.isatty() if progress is None else progress,
+                                    echo=lambda line: click.echo(line, err=True))
+            except ReportError as exc:
+                click.echo(f"budgetlib report: {exc}", err=True)
+                sys.exit(EXIT_UNREAD)
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
+        click.echo(f"report: {result.html[0]} ({timing})", err=True)
 
 
 @main.command()
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="Folder for changes.csv.")
 def diff(old: Path, new: Path, out_dir: Path) -> None:
-    """What changed from OLD to NEW (PDFs, or folders extract wrote) of the same department: changes.csv
-    with change, unit, project, old_project, indicator, field, old, new."""
+    """What changed from OLD to NEW (PDFs, or folders extract wrote) of the same department, OLD the earlier
+    year: changes.csv with change, unit, project, old_project, indicator, field, old, new, amount_unit.
+    Exit status 1 when the two cannot be compared (other departments, OLD later than NEW …), 2 when --out is
+    refused, 4 when it cannot be written."""
     from .diff import DiffError
     from .diff import diff as compare
-    from .output import write_table
+    from .outdir import lock
 
-    try:
-        config.check_output_dir(out_dir, (old, new))
-        changes = compare(old, new)
-    except (DiffError, OutputError) as exc:
-        click.echo(f"budgetlib diff: {exc}", err=True)
-        sys.exit(2 if isinstance(exc, OutputError) else 1)
-    write_table(changes, out_dir, "changes", ("csv",))
-    counts = changes["change"].value_counts()
-    click.echo(f"{len(changes)} change(s) ({', '.join(f'{k} {v}' for k, v in counts.items()) or 'none'}) → "
-               f"{out_dir / 'changes.csv'}", err=True)
+    with _command("diff", out_dir):
+        try:
+            config.check_output_dir(out_dir, (old, new))
+        except OutputError as exc:
+            click.echo(f"budgetlib diff: {exc}", err=True)
+            sys.exit(EXIT_REFUSED)
+        with lock(out_dir):
+            try:
+                changes = compare(old, new)
+            except DiffError as exc:
+                click.echo(f"budgetlib diff: {exc}", err=True)
+                sys.exit(EXIT_UNREAD)
+            from .output import write_table
+
+            write_table(changes, out_dir, "changes", ("csv",))
+        counts = changes["change"].value_counts()
+        click.echo(f"{len(changes)} change(s) ({', '.join(f'{k} {v}' for k, v in counts.items()) or 'none'}) → "
+                   f"{out_dir / 'changes.csv'}", err=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Notebooks and the command line import these instead of relying on the working directory.
 ``BUDGETLIB_DATA_DIR`` / ``BUDGETLIB_REPORTS_DIR`` move the data and reports elsewhere
-(for example a scheduled run writing to a shared folder).
+(for example a scheduled run writing to a shared folder); ``BUDGETLIB_CACHE_DIR`` the cache (by default
+the user's cache folder).
 """
 
 from __future__ import annotations
@@ -17,7 +18,22 @@ PROCESSED_DIR: Path = DATA_DIR / "processed"
 REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", PROJ_ROOT / "reports"))
 NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
 RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"  # jieba dictionary, stop words
-CACHE_DIR: Path = Path(os.environ.get("BUDGETLIB_CACHE_DIR", PROJ_ROOT / ".cache"))  # jieba, matplotlib
+
+
+def _cache_dir() -> Path:
+    """Where budgetlib keeps what it can make again (documents read, jieba's dictionary, the report's
+    kernelspec): ``BUDGETLIB_CACHE_DIR``, else the user's cache folder (platformdirs: ``~/.cache/budgetlib``
+    on Linux, ``~/Library/Caches/budgetlib`` on macOS, ``%LOCALAPPDATA%\\budgetlib\\Cache`` on Windows) —
+    never the package's own folder, which an installed package cannot write."""
+    if os.environ.get("BUDGETLIB_CACHE_DIR"):
+        return Path(os.environ["BUDGETLIB_CACHE_DIR"])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("budgetlib", appauthor=False))
+
+
+CACHE_DIR: Path = _cache_dir()
+
 
 def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.PathLike[str], ...] = ()) -> Path:
     """``out_dir`` resolved, or ``OutputError`` when writing there would overwrite what must stay: the
@@ -36,6 +52,7 @@ def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.Pat
 
 
 __all__ = [
+    "CACHE_DIR",
     "DATA_DIR",
     "NOTEBOOKS_DIR",
     "PROCESSED_DIR",

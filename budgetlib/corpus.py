@@ -116,7 +116,9 @@ def year_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int, int]]:
 
 
 def year_over_year(tables: dict[str, pd.DataFrame], department: str, old: int, new: int) -> pd.DataFrame:
-    """``diff.changes`` between two years of one department within the corpus."""
+    """``diff.changes`` between two years of one department within the corpus.  Amounts of a table that
+    prints no unit are not compared with those of one that does (its ``amount_unit_unknown`` finding says
+    why); every other change is listed."""
     from .diff import changes
 
     mine = narrow(tables, department)
@@ -124,7 +126,7 @@ def year_over_year(tables: dict[str, pd.DataFrame], department: str, old: int, n
     def year(y: int) -> dict[str, pd.DataFrame]:
         return {k: df[df["year"] == y] if "year" in df.columns else df for k, df in mine.items()}
 
-    return changes(year(old), year(new))
+    return changes(year(old), year(new), unknown_units="skip")
 
 
 __all__ = [

@@ -17,6 +17,29 @@ class OutputError(BudgetlibError):
     """An output folder that must not be written to (the notebooks, the read-only input)."""
 
 
+class OutputWriteError(BudgetlibError, OSError):
+    """The outputs could not be written into their folder: ``folder`` and ``reason`` say where and why (a file
+    in the way, no permission, a read-only file system, a full disk, another run writing there).  Nothing
+    there was changed: every output is put in place only once all of them are written.  An ``OSError`` too,
+    so that code catching that still catches it."""
+
+    def __init__(self, folder: str | Path, reason: str, code: int | None = None) -> None:
+        self.folder, self.reason = Path(folder), reason
+        super().__init__(code, f"{folder}: cannot write the outputs there: {reason}")
+
+    def __str__(self) -> str:
+        return f"{self.folder}: cannot write the outputs there: {self.reason}"
+
+
+class OutputBusyError(OutputWriteError):
+    """Another run is writing into the same output folder (it holds the folder's lock)."""
+
+    def __init__(self, folder: str | Path, holder: str = "") -> None:
+        held = f" ({holder})" if holder else ""
+        super().__init__(folder, f"another budgetlib run is writing there{held}; run again when it has ended, or "
+                                 "choose another --out")
+
+
 class InputError(BudgetlibError):
     """One input file cannot be read as a 项目支出绩效目标表; ``reason`` says why, in one line."""
 
@@ -60,7 +83,9 @@ __all__ = [
     "InputError",
     "NoTextLayerError",
     "NotAPDFError",
+    "OutputBusyError",
     "OutputError",
+    "OutputWriteError",
     "SettingsError",
     "TableNotFoundError",
 ]

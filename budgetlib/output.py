@@ -1,5 +1,7 @@
 """Writing the tables: CSV in UTF-8 with a BOM (Excel opens it) and Parquet, each written atomically
-(to a temporary file in the same folder, then renamed), so a crash never leaves a half-written file."""
+(to a temporary file in the same folder, then renamed), so a crash never leaves a half-written file.  An
+``OSError`` while writing them (a full disk …) is an ``OutputWriteError`` naming the folder and the reason
+(``budgetlib.outdir``), and leaves the files there as they were."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .amounts import AMOUNT_DTYPE, AMOUNT_FIELDS, format_amount
+from .outdir import writing
 
 
 @contextlib.contextmanager
@@ -80,7 +83,7 @@ def write_table(
     }
     for fmt in formats:
         target = out_dir / f"{name}.{fmt}"
-        with atomic_path(target) as tmp:
+        with writing(out_dir), atomic_path(target) as tmp:
             writers[fmt](tmp)
         written.append(target)
     return written
@@ -88,14 +91,15 @@ def write_table(
 
 class TableSink:
     """Tables written in chunks (a corpus need not be in memory at once): ``add`` appends a chunk of each
-    table, ``close`` puts every file in place (each atomically); files written so far are lost if the block
-    fails.  A table's chunks must have the same columns and dtypes (``tables.typed`` makes them so); the
-    files are the same as those ``write_table`` writes from the whole table at once (Parquet: in row
-    groups)."""
+    table, ``close`` puts every file in place; files written so far are lost if the block fails.  Every file
+    is finished (flushed and closed: where a full disk shows) before any is put in place, so the folder
+    gets all of them or none.  A table's chunks must have the same columns and dtypes (``tables.typed``
+    makes them so); the files are the same as those ``write_table`` writes from the whole table at once
+    (Parquet: in row groups)."""
 
     def __init__(self, out_dir: Path, formats: tuple[str, ...] = ("csv", "parquet")) -> None:
         self.out_dir, self.formats = out_dir, formats
-        self._open: dict[tuple[str, str], tuple[contextlib.ExitStack, Path, object]] = {}
+        self._open: dict[tuple[str, str], tuple[Path, Path, object]] = {}  # (temporary file, target, writer)
         self.written: list[Path] = []
 
     def __enter__(self) -> TableSink:
@@ -108,44 +112,74 @@ class TableSink:
             self.abort()
 
     def add(self, name: str, df: pd.DataFrame, formats: tuple[str, ...] | None = None) -> None:
-        for fmt in formats or self.formats:
-            if (name, fmt) not in self._open:
-                self._start(name, fmt, df)
-            _, _, out = self._open[name, fmt]
-            if fmt == "csv":
-                _csv_ready(df).to_csv(out, index=False, header=False)
-            else:
-                import pyarrow as pa
+        with writing(self.out_dir):
+            for fmt in formats or self.formats:
+                if (name, fmt) not in self._open:
+                    self._start(name, fmt, df)
+                _, _, out = self._open[name, fmt]
+                if fmt == "csv":
+                    _csv_ready(df).to_csv(out, index=False, header=False)
+                else:
+                    import pyarrow as pa
 
-                out.write_table(pa.Table.from_pandas(df, schema=out.schema, preserve_index=False))  # type: ignore[attr-defined]
+                    out.write_table(pa.Table.from_pandas(df, schema=out.schema, preserve_index=False))  # type: ignore[attr-defined]
 
     def _start(self, name: str, fmt: str, df: pd.DataFrame) -> None:
-        stack = contextlib.ExitStack()
-        tmp = stack.enter_context(atomic_path(self.out_dir / f"{name}.{fmt}"))
+        target = self.out_dir / f"{name}.{fmt}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        self._open[name, fmt] = (tmp, target, None)  # removed by abort() should what follows fail
         if fmt == "csv":
-            out: object = stack.enter_context(open(tmp, "w", encoding="utf-8-sig", newline=""))  # noqa: SIM115
+            out: object = open(tmp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115  # closed by close()
+            self._open[name, fmt] = (tmp, target, out)
             df.iloc[:0].to_csv(out, index=False)  # the header
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
             schema = pa.Schema.from_pandas(df.iloc[:0], preserve_index=False)
-            out = stack.enter_context(pq.ParquetWriter(tmp, schema))
-        self._open[name, fmt] = (stack, self.out_dir / f"{name}.{fmt}", out)
+            out = pq.ParquetWriter(tmp, schema)
+            self._open[name, fmt] = (tmp, target, out)
 
     def close(self) -> list[Path]:
-        """Finish every file and put it in place; the files written."""
-        for stack, target, _ in self._open.values():
-            stack.close()
-            self.written.append(target)
+        """Finish every file, then put them all in place; the files written."""
+        try:
+            with writing(self.out_dir):
+                for _, _, out in self._open.values():
+                    out.close()  # type: ignore[attr-defined]
+                mode = 0o666 & ~_umask()  # mkstemp makes 0600: readable like any other file instead
+                for tmp, _, _ in self._open.values():
+                    os.chmod(tmp, mode)
+                for tmp, target, _ in self._open.values():
+                    os.replace(tmp, target)
+                    self.written.append(target)
+        except BaseException:
+            self.abort()
+            raise
         self._open.clear()
         return self.written
 
     def abort(self) -> None:
-        for stack, _, _ in self._open.values():
-            with contextlib.suppress(Exception):
-                stack.__exit__(RuntimeError, RuntimeError("aborted"), None)
+        for tmp, _, out in self._open.values():
+            if out is not None:
+                _closed(out)
+            with contextlib.suppress(OSError):
+                tmp.unlink()
         self._open.clear()
+
+
+def _closed(out: object) -> None:
+    """Close a writer that is being given up, quietly: a ParquetWriter whose close failed (a full disk) would
+    try again, noisily, when it is collected."""
+    try:
+        out.close()  # type: ignore[attr-defined]
+    except Exception:  # the file is removed next: what it failed to write does not matter
+        pass
+    finally:
+        if hasattr(out, "is_open"):
+            out.is_open = False  # type: ignore[attr-defined]
 
 
 def read_table(out_dir: Path, name: str) -> pd.DataFrame:

@@ -161,10 +161,12 @@ class Readers:
 
 class DaskReaders:
     """The same work on a Dask distributed cluster (``dask scheduler`` / ``dask worker``, or a
-    ``LocalCluster``): each file's bytes are sent to a worker, which reads them with the same function; a
-    few files per worker thread are in flight at a time, so that the cluster holds their bytes, not the corpus's.
-    A file past ``timeout`` is reported as failed (the task is cancelled); memory limits are the workers'
-    own (``dask worker --memory-limit``).  The workers need budgetlib installed."""
+    ``LocalCluster``): each file's bytes are sent to a worker, which reads them with the same function in a
+    child process of its own (``budgetlib.isolate``); a few files per worker thread are in flight at a time,
+    so that the cluster holds their bytes, not the corpus's.  The worker enforces ``timeout`` from when a
+    file's reading starts (a file waiting behind others is not failed for it) and kills a reading past it,
+    so the worker is free again; ``max_memory_mb`` caps each child as it does a local worker.  Outcomes come
+    back as JSON data.  The workers need budgetlib installed."""
 
     PER_THREAD, MIN_IN_FLIGHT = 4, 8  # files in flight: this many per worker thread, at least the minimum
 
@@ -187,25 +189,28 @@ class DaskReaders:
         self._submit(self.window)
 
     def _submit(self, n: int) -> None:
+        from . import isolate
+
         for path, source in self.jobs[self.submitted:self.submitted + n]:
-            self.futures.append(self.client.submit(_read_one, path, self.settings, source, Path(path).read_bytes(),
-                                                   pure=False))
+            self.futures.append(self.client.submit(isolate.read, path, self.settings, source,
+                                                   Path(path).read_bytes(), pure=False))
             self.submitted += 1
 
     def __iter__(self) -> Iterator[Document | Failure]:
+        from .isolate import outcome
+
         try:
             for path, source in self.jobs:
                 future = self.futures.popleft()  # its document is the caller's once handed on, not ours
                 self._submit(1)
-                try:
-                    yield future.result(timeout=self.settings.timeout or None)
-                except TimeoutError:
-                    future.cancel()
-                    yield Failure(source, path, f"{path}: took longer than {self.settings.timeout:g} s (timeout); "
-                                                "stopped, not read")
+                try:  # no time limit here: the file may wait behind others; the worker times its reading
+                    item = outcome(future.result())
                 except Exception as exc:  # the worker died or the cluster failed for this file
-                    yield Failure(source, path, f"{path}: could not be read on the cluster "
-                                                f"({type(exc).__name__}: {exc})")
+                    item = Failure(source, path, f"{path}: could not be read on the cluster "
+                                                 f"({type(exc).__name__}: {exc})")
+                del future
+                yield item
+                del item
                 self.bar.update()
         finally:
             self.close()
@@ -244,6 +249,11 @@ class Batch:
     def cached(self) -> int:
         return len(self.hits)
 
+    def close(self) -> None:
+        """Stop the readers (their workers), whether or not every outcome was taken."""
+        if self.readers is not None:
+            self.readers.close()
+
     def __iter__(self) -> Iterator[Document | Failure]:
         from . import cache
 
@@ -260,7 +270,7 @@ class Batch:
             if k and not isinstance(item, Failure):
                 try:
                     cache.put(k, item)
-                except OSError as exc:  # a read-only cache folder must not fail the batch
+                except (OSError, ValueError) as exc:  # a read-only cache folder (or a bug) must not fail the batch
                     log.warning("cache: could not store %s: %s", item.source, exc)
             yield item
 

@@ -2,14 +2,13 @@
 (and of one chunk of tables while they are written), not of all of them.
 
 A document that is in the extraction cache is loaded from there again when needed; any other (``--no-cache``,
-a cache that could not be written) is pickled into one temporary file.  A ``Spool`` is a read-only
-sequence: ``spool[i]`` and iteration load documents one at a time; changing a loaded document does not
-change the spool.
+a cache that could not be written) is appended to one temporary file, in the cache's own form (JSON data,
+``cache.dump``; never pickle).  A ``Spool`` is a read-only sequence: ``spool[i]`` and iteration load
+documents one at a time; changing a loaded document does not change the spool.
 """
 
 from __future__ import annotations
 
-import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
@@ -20,7 +19,8 @@ from .model import Document
 
 class Spool(Sequence[Document]):
     def __init__(self) -> None:
-        self._where: list[tuple[str, str | int]] = []  # (source, cache key or offset in the file)
+        # (source, cache key) or (source, (offset, length) in the file)
+        self._where: list[tuple[str, str | tuple[int, int]]] = []
         self._file: IO[bytes] | None = None
 
     def append(self, doc: Document, key: str | None = None) -> None:
@@ -30,11 +30,12 @@ class Spool(Sequence[Document]):
             return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="budgetlib-spool-")  # noqa: SIM115  # closed by close()
+        data = cache.dump(doc)
         self._file.seek(0, 2)
-        self._where.append((doc.source, self._file.tell()))
-        pickle.dump(doc, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._where.append((doc.source, (self._file.tell(), len(data))))
+        self._file.write(data)
 
-    def _load(self, source: str, where: str | int) -> Document:
+    def _load(self, source: str, where: str | tuple[int, int]) -> Document:
         if isinstance(where, str):
             doc = cache.get(where, source)
             if doc is None:
@@ -42,8 +43,9 @@ class Spool(Sequence[Document]):
                               f"{cache.folder()} cleared?); run again")
             return doc
         assert self._file is not None
-        self._file.seek(where)
-        return pickle.load(self._file)
+        offset, length = where
+        self._file.seek(offset)
+        return cache.load(self._file.read(length))
 
     def __len__(self) -> int:
         return len(self._where)

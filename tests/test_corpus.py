@@ -171,8 +171,12 @@ def test_diff_of_two_years_lists_every_change(tmp_path):
                           str(CORPUS / "chengguan_2024.pdf"), "--out", str(out)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     got = pd.read_csv(out / "changes.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(got.columns) == ["change", "unit", "project", "old_project", "indicator", "field", "old", "new"]
+    assert list(got.columns) == ["change", "unit", "project", "old_project", "indicator", "field", "old", "new",
+                                 "amount_unit"]
     cols = list(got.columns)
+    unit = json.loads((CORPUS / "chengguan_2023.json").read_text(encoding="utf-8"))[0]["amount_unit"]
+    for w in want:  # amounts are in the unit their tables print
+        w.setdefault("amount_unit", unit if w["change"] in ("amount_changed", "removed", "added") else "")
     expected = pd.DataFrame([{c: (w.get(c) or "") for c in cols} for w in want])
     key = lambda df: sorted(map(tuple, df[cols].to_numpy().tolist()))  # noqa: E731
     assert key(got) == key(expected)

@@ -204,6 +204,7 @@ def test_a_borderless_scan_is_refused_in_one_line_naming_why(tmp_path):
                           "--no-cache"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [
-        f"{pdf}: no 绩效目标表 of a known layout found (pages [1] mention it but hold no readable table rows: scanned page(s) "
-        "[1] show no ruling lines, and a scanned table is read by its rules (a borderless scan is not read yet))"]
+        f"{pdf}: no 绩效目标表 of a known layout found (pages [1] mention it but hold no readable table rows: "
+        "scanned page(s) [1] show no ruling lines, and a scanned table is read by its rules (a borderless scan is not "
+        "read yet))"]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -2,6 +2,7 @@
 generator (tables that add up, with planted defects), drawn with reportlab.
 
     python tools/make_corpus.py fixtures                 # tests/fixtures/corpus: a compilation, a re-export
+    python tools/make_corpus.py diff                     # tests/fixtures/diff: year over year, 元 and 万元
     python tools/make_corpus.py bench --pages 1000 --out DIR [--seed 0]   # the scale benchmark's corpus
 
 Each table's truth is written beside its PDF (``.json``, the tests' form, with the page of every row).
@@ -153,6 +154,58 @@ def fixtures() -> None:
         print(pdf.relative_to(ROOT), pdf.stat().st_size, "bytes")
 
 
+DIFF_FIXTURES = ROOT / "tests" / "fixtures" / "diff"
+
+
+def in_yuan(truth: dict) -> dict:
+    """The same table printed in 元 (``单位：元``): every amount times 10,000, exactly."""
+    import copy
+    from decimal import Decimal
+
+    out = copy.deepcopy(truth)
+    out["amount_unit"] = "元"
+    for row in out["rows"]:
+        for f in ("total", "fiscal", "special_account", "other"):
+            if row[f]:
+                row[f] = f"{Decimal(row[f]) * 10000:.2f}"
+    return out
+
+
+def diff_fixtures() -> None:
+    """``budgetlib diff`` cases drawn from ``tests/data/other_truth.json`` (卫生健康局, whose project
+    镇(街)党建工作指导员工资补助经费(荔湾区) is printed twice, 3,402.46 and 1,234.56): the table of 2023 in 万元;
+    the same in 元 (amounts × 10,000; wider amount columns); 2024 with the first of the two repeated projects
+    dropped (its unit's and 合计's amounts less by as much).  Each truth is written beside its PDF."""
+    import copy
+    from decimal import Decimal
+
+    DIFF_FIXTURES.mkdir(parents=True, exist_ok=True)
+    other = json.loads((ROOT / "tests" / "data" / "other_truth.json").read_text(encoding="utf-8"))
+    wide = Style(font="wqy", col_widths=[128, 70, 70, 70, 60, 170, 218])
+
+    def titled(truth: dict, year: int) -> dict:
+        truth = copy.deepcopy(truth)
+        truth["year"], truth["title"] = year, f"{truth['department']}{year}年{TITLE}"
+        return truth
+
+    old = titled(other, 2023)
+    dropped = titled(other, 2024)
+    rows = dropped["rows"]
+    name = "镇(街)党建工作指导员工资补助经费(荔湾区)"
+    first = next(r for r in rows if r["name"] == name)
+    unit = next(r for r in reversed(rows[:rows.index(first)]) if r["kind"] == "unit")
+    for row in (unit, rows[0]):
+        for f in ("total", "fiscal", "special_account", "other"):
+            if first[f]:
+                row[f] = f"{Decimal(row[f]) - Decimal(first[f]):.2f}"
+    rows.remove(first)
+    for truth, name_ in ((old, "other_2023.pdf"), (in_yuan(old), "other_2023_yuan.pdf"),
+                         (dropped, "other_2024_dropped.pdf")):
+        path = DIFF_FIXTURES / name_
+        _save([truth], draw([truth], path, wide), path)
+        print(path.relative_to(ROOT), path.stat().st_size, "bytes")
+
+
 def bench(pages: int, out: Path, seed: int) -> None:
     """A corpus of at least ``pages`` table pages: departments × three years, one file per department
     and year (folders by year, as districts publish them)."""
@@ -176,6 +229,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("fixtures")
+    sub.add_parser("diff")
     b = sub.add_parser("bench")
     b.add_argument("--pages", type=int, default=1000)
     b.add_argument("--out", type=Path, required=True)
@@ -183,6 +237,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.what == "fixtures":
         fixtures()
+    elif args.what == "diff":
+        diff_fixtures()
     else:
         bench(args.pages, args.out, args.seed)
     return 0

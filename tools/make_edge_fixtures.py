@@ -189,6 +189,15 @@ def main() -> None:
     t, pages, planted = blank_amounts_at_top(OUT / "blank_amounts_at_top.pdf", style)
     save("blank_amounts_at_top", t, pages, planted)
 
+    # whole numbers, and two of them in one amount cell (the rows of two projects run together where a
+    # producer lost the rule between them): not one number made of both, but unread and flagged
+    t = whole_numbers()
+    r = row(t, "办公场地租赁费")
+    r["printed"] = {"total": f"{r['total']} {r['fiscal']}"}
+    r["total"] = None
+    save("two_numbers_in_a_cell", t, render(t, OUT / "two_numbers_in_a_cell.pdf", Style(decimals=0)),
+         [["amount_unparsed", r["unit"], r["name"], None, "total"]])
+
     t = base()
     t["department"] = ""
     save("no_unit_no_department", t, render(t, OUT / "no_unit_no_department.pdf", Style(unit_line=False)),
