@@ -15,6 +15,7 @@ Checks
     duplicate_indicator   the same indicator twice in one project
     seq_gap               indicator numbers that do not run 1, 2, 3 … (nor begin a new group at 1)
     seq_restart           indicator numbers that begin again at 1 inside a cell (groups, as real exports print)
+    missing_total         a table of units and projects without its 合计 row (its units are not checked against one)
     missing_goal / missing_indicators   a project without 绩效目标 / 绩效指标
     extraction_doubt      not a defect of the table: a page the reader may have cut into rows wrongly
                           (no reading of it is clean, and no other reading confirms its violations)
@@ -52,6 +53,7 @@ SEVERITY = {
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
     "layout_unknown": "warning",  # a page printing a 绩效目标表 title that no known layout reads (not read)
+    "missing_total": "warning",  # a table of units and projects printed without its 合计 row
 }
 
 
@@ -223,6 +225,8 @@ def run_checks(doc: Document, settings: ExtractSettings | None = None) -> list[F
     listed = [r for r in doc.rows if _layout(r).unit_rows]
     for total, body in tables_of(listed):
         table_sums(c, listed, total, body, tol)
+        if total is None and body:  # a table without its 合计: nothing to check its units against
+            c.add("missing_total", listed[body[0]], name=listed[body[0]].name)
     for row in doc.rows:
         sources_sum(c, row, tol)
     found = pairs(doc)

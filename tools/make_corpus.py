@@ -2,6 +2,7 @@
 generator (tables that add up, with planted defects), drawn with reportlab.
 
     python tools/make_corpus.py fixtures                 # tests/fixtures/corpus: a compilation, a re-export
+    python tools/make_corpus.py compilations             # tests/fixtures/compilations: issue 19's cases
     python tools/make_corpus.py diff                     # tests/fixtures/diff: year over year, 元 and 万元
     python tools/make_corpus.py bench --pages 1000 --out DIR [--seed 0]   # the scale benchmark's corpus
 
@@ -206,6 +207,110 @@ def diff_fixtures() -> None:
         print(path.relative_to(ROOT), path.stat().st_size, "bytes")
 
 
+COMPILATIONS = ROOT / "tests" / "fixtures" / "compilations"
+
+
+def _findings(name: str) -> list[list]:
+    found = json.loads((ROOT / "tests" / "data" / "expected_findings.json").read_text(encoding="utf-8"))
+    return [list(f) for f in found[name]]
+
+
+def _cover(text: str, out: Path) -> None:
+    """A disclosure's cover page: ``text`` in large type, nothing else."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(out), pagesize=landscape(A4))
+    c.setFont("STSong-Light", 28)
+    w, h = landscape(A4)
+    c.drawCentredString(w / 2, h / 2, text)
+    c.save()
+
+
+def compilation_fixtures() -> None:
+    """Compilations and years drawn from the two truths (``other_truth.json``: 卫生健康局, 万元;
+    ``jinhua_truth.json``: 金花街道办事处) with one change each, as issue 19 found them read wrong; each with its
+    truths (``.json``: the tables, their pages and the findings they must raise, ``[check, unit, project, seq,
+    field]``: the tables' own defects, found by hand, and what the change plants)."""
+    import copy
+    from decimal import Decimal
+
+    COMPILATIONS.mkdir(parents=True, exist_ok=True)
+    wide = Style(font="wqy", col_widths=[128, 70, 70, 70, 60, 170, 218])  # amounts in 元 fit their columns
+    data = ROOT / "tests" / "data"
+    other = json.loads((data / "other_truth.json").read_text(encoding="utf-8"))
+    jinhua = json.loads((data / "jinhua_truth.json").read_text(encoding="utf-8"))
+
+    def prepared(truth: dict, name: str, year: int | None = 2024) -> dict:
+        truth = copy.deepcopy(truth)
+        truth["year"] = year
+        truth["title"] = f"{truth['department']}{year}年{TITLE}" if year else TITLE
+        truth["findings"] = _findings(name)
+        return truth
+
+    def add(row: dict, field: str, amount: str) -> None:
+        row[field] = f"{Decimal(row[field] or 0) + Decimal(amount):.2f}"
+
+    cases: dict[str, list[dict]] = {}
+    # 1. one department in 万元, the next in 元: each table its own unit
+    b = in_yuan(prepared(jinhua, "jinhua_truth.json"))
+    cases["units_wan_yuan"] = [prepared(other, "other_truth.json"), b]
+    # 2. a unit 0.01 off its projects in the second table (as real tables print them); its 合计 adds the units
+    b = prepared(jinhua, "jinhua_truth.json")
+    unit = next(r for r in b["rows"] if r["kind"] == "unit" and r["name"] == "广州市荔湾区人民政府金花街道办事处")
+    for f in ("total", "fiscal"):
+        add(unit, f, "0.01")
+        add(b["rows"][0], f, "0.01")
+        b["findings"].append(["sum_mismatch", unit["name"], "", None, f])
+    cases["gap_in_second_table"] = [prepared(other, "other_truth.json"), b]
+    # 3. 合计 printed last, in both tables
+    both = [prepared(other, "other_truth.json"), prepared(jinhua, "jinhua_truth.json")]
+    for truth in both:
+        truth["rows"].append(truth["rows"].pop(0))
+    cases["total_printed_last"] = both
+    # 4. units without projects: one printed 0.00, one with amounts the 合计 counts
+    a = prepared(other, "other_truth.json")
+    units = [i for i, r in enumerate(a["rows"]) if r["kind"] == "unit"]
+    empty = {"kind": "unit", "name": "广州市荔湾区卫生监督所", "unit": "广州市荔湾区卫生监督所", "goal": "",
+             "indicators": [], "indicators_text": "", "total": "0.00", "fiscal": "0.00", "special_account": None,
+             "other": None}
+    funded = {**empty, "name": "广州市荔湾区急救指挥中心", "unit": "广州市荔湾区急救指挥中心", "total": "120.00",
+              "fiscal": "120.00"}
+    a["rows"][units[1]:units[1]] = [empty, funded]
+    for f in ("total", "fiscal"):
+        add(a["rows"][0], f, "120.00")
+        # 120.00 and not one project under it: the arithmetic reads it as a unit, and says its projects add up to 0
+        a["findings"].append(["sum_mismatch", funded["name"], "", None, f])
+    cases["units_without_projects"] = [a]
+    # 5. the year: a cover says 2024年部门预算, the table's title prints none, a goal speaks of 2023
+    a = prepared(other, "other_truth.json", year=None)
+    project = next(r for r in a["rows"] if r["kind"] == "project")
+    project["goal"] = "落实2023年预算执行结果，" + project["goal"]
+    a["cover"] = f"{a['department']}2024年部门预算"
+    a["year"] = 2024
+    cases["year_from_the_cover"] = [a]
+    for name, truths in cases.items():
+        path = COMPILATIONS / f"{name}.pdf"
+        if truths[0].get("cover"):
+            import pypdfium2 as pdfium
+
+            with tempfile.TemporaryDirectory() as tmp:
+                _cover(truths[0]["cover"], Path(tmp) / "cover.pdf")
+                body = Path(tmp) / "body.pdf"
+                pages = draw(truths, body, wide)
+                merged = pdfium.PdfDocument(str(Path(tmp) / "cover.pdf"))
+                merged.import_pages(pdfium.PdfDocument(str(body)))
+                merged.save(str(path))
+            pages = [[p + 1 for p in ps] for ps in pages]
+        else:
+            pages = draw(truths, path, wide)
+        _save(truths, pages, path)
+        print(path.relative_to(ROOT), path.stat().st_size, "bytes")
+
+
 def bench(pages: int, out: Path, seed: int) -> None:
     """A corpus of at least ``pages`` table pages: departments × three years, one file per department
     and year (folders by year, as districts publish them)."""
@@ -230,6 +335,7 @@ def main() -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("fixtures")
     sub.add_parser("diff")
+    sub.add_parser("compilations")
     b = sub.add_parser("bench")
     b.add_argument("--pages", type=int, default=1000)
     b.add_argument("--out", type=Path, required=True)
@@ -237,6 +343,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.what == "fixtures":
         fixtures()
+    elif args.what == "compilations":
+        compilation_fixtures()
     elif args.what == "diff":
         diff_fixtures()
     else:

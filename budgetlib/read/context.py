@@ -39,17 +39,17 @@ def department_and_unit(texts: list[str], pages: list[int]) -> tuple[str, str]:
 
 def _anchor(row: Row, text: str, nth_total: int, after: int) -> int:
     """Where in its page's text a table begins: its 合计 line (the ``nth_total`` on the page), or its first
-    row's name (a table whose 合计 is printed last); else where the page's table header is."""
+    row's name under the page's header (a table whose 合计 is printed last: the name may be the department's
+    own, printed in the title and the 部门名称 line above); else where the header is."""
     if row.kind == "total":
         lines = [m.start() for m in _TOTAL_LINE.finditer(text)]
         if nth_total < len(lines):
             return lines[nth_total]
-    flat = re.sub(r"\s+", "", row.name)[:6]
-    if flat:
-        pattern = r"\s*".join(map(re.escape, flat))
-        if m := re.compile(pattern).search(text, after):
-            return m.start()
     header = text.find("项目名称", after)
+    start = header if header >= 0 else after
+    flat = re.sub(r"\s+", "", row.name)[:6]
+    if flat and (m := re.compile(r"\s*".join(map(re.escape, flat))).search(text, start)):
+        return m.start()
     return header if header >= 0 else len(text)
 
 
