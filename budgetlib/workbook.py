@@ -101,6 +101,8 @@ def _cell(ws: WriteOnlyWorksheet, value: object, column: str) -> WriteOnlyCell |
     if hasattr(value, "item"):  # a numpy scalar
         return _cell(ws, value.item(), column)
     text = _ILLEGAL.sub("\ufffd", str(value))
+    if not text:
+        return None  # an empty cell (a sheet has no "empty text")
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     cell = WriteOnlyCell(ws, text)
