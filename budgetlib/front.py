@@ -132,15 +132,17 @@ def _doubt_text(rows: pd.DataFrame) -> str:
 def summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per department and year, in ``COLUMNS``' words; rows with pages in doubt first."""
     g = _groups(tables)
-    keys = sorted({k for df in g.values() for k in zip(df["_department"], df["_year"])},
-                  key=lambda k: (k[0], k[1] if k[1] is not None else -1))
+    # each table's rows per (department, year): -1 stands for a year not known
+    parts = {name: dict(iter(df.assign(_year=df["_year"].map(lambda y: -1 if y is None else y))
+                                .groupby(["_department", "_year"], sort=False)))
+             for name, df in g.items()}
+    keys = sorted({k for by in parts.values() for k in by})
 
     def of(name: str, key: tuple) -> pd.DataFrame | None:
-        df = g.get(name)
-        if df is None:
+        by = parts.get(name)
+        if by is None:
             return None
-        same_year = df["_year"].map(lambda y: y == key[1] if key[1] is not None else y is None)
-        return df[(df["_department"] == key[0]) & same_year]
+        return by.get(key, g[name].iloc[:0])
 
     rows = []
     for key in keys:
@@ -149,7 +151,7 @@ def summary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         total, amount_unit = _total(units, projects)
         row: dict[str, object] = {
             "doubt": _doubt_text(findings[findings["check"].isin(DOUBT_CHECKS)]) if findings is not None else "",
-            "department": key[0], "year": key[1], "total": total, "amount_unit": amount_unit,
+            "department": key[0], "year": None if key[1] == -1 else key[1], "total": total, "amount_unit": amount_unit,
         }
         if units is not None or "units" in tables:
             row["units"] = int((units["unit"] != "合计").sum()) if units is not None else 0

@@ -26,11 +26,14 @@ from .exceptions import SettingsError
 INTERACTIVE_ROWS = 30  # tables longer than this are interactive; shorter ones stay plain
 _state = {"interactive_rows": INTERACTIVE_ROWS}
 # text columns left, numbers right (JupyterLab's HTML style puts every cell right), the caption above, left
-_TABLE_CSS = (".jp-RenderedHTMLCommon table.dataTable td, .jp-RenderedHTMLCommon table.dataTable th "
+_TABLE_CSS = (".jp-RenderedHTMLCommon table.dataTable { table-layout: auto; }\n"  # not JupyterLab's fixed layout
+              ".jp-RenderedHTMLCommon table.dataTable td, .jp-RenderedHTMLCommon table.dataTable th "
               "{ text-align: left; vertical-align: top; }\n"
               ".jp-RenderedHTMLCommon table.dataTable td.dt-type-numeric, "
               ".jp-RenderedHTMLCommon table.dataTable th.dt-type-numeric { text-align: right; }\n"
-              "table.dataTable caption { text-align: left; font-weight: bold; caption-side: top; }")
+              "table.dataTable caption { text-align: left; font-weight: bold; caption-side: top; }\n"
+              # the filters under the columns as wide as their column, not the columns as wide as a text box
+              "table.dataTable tfoot input { width: 6em; max-width: 100%; box-sizing: border-box; }")
 # itables' loading message and static preview link to its web site; a report links nowhere outside itself
 _OFFSITE_LINK = re.compile(r"<a href=[\"']?https?://[^\s>\"']*[\"']?[^>]*>(.*?)</a>", re.S)
 
@@ -127,11 +130,11 @@ def table(df: pd.DataFrame, caption: str, highlight: str | None = None):
 
 
 def _cell(value: object, amount: bool) -> object:
-    """A cell as the interactive table holds it: missing → None, an amount as its exact digits with
-    thousands separators (never through a float), other values as they are."""
+    """A cell as the interactive table holds it: missing → None, an amount (a number in an amount column)
+    as its exact digits with thousands separators (never through a float), other values as they are."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
-    if amount:
+    if amount and isinstance(value, Decimal | int | float) and not isinstance(value, bool):
         return f"{Decimal(str(value)):,.2f}"
     return value
 
@@ -150,10 +153,11 @@ def interactive_html(df: pd.DataFrame, caption: str, highlight: str | None = Non
         "caption": html.escape(caption), "connected": False, "maxBytes": 0, "maxColumns": 0,
         "allow_html": False, "display_logo_when_loading": False, "column_filters": "footer",
         "classes": "display compact cell-border", "showIndex": False, "order": [],
-        "style": "table-layout:auto;width:100%;margin:0;caption-side:top",
-        "pageLength": 25, "lengthMenu": [10, 25, 100, {"label": "全部", "value": -1}],
+        "style": "table-layout:auto;width:auto;margin:0;caption-side:top",
+        "autoWidth": False, "pageLength": 25, "lengthMenu": [10, 25, 100, {"label": "全部", "value": -1}],
         "layout": {"topStart": "pageLength", "topEnd": "search", "bottomStart": "info", "bottomEnd": "paging"},
         "language": datatables_language(), "warn_on_unexpected_option_type": False,
+        "warn_on_undocumented_option": False,
         "css": _TABLE_CSS,
     }
     if table_id:
