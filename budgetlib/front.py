@@ -3,9 +3,9 @@
 Per department and year: the pages in doubt (first, and red when there are any), the printed 合计, units,
 projects, indicators, the measurable share of the targets, findings by severity and the files; above it
 the files that could not be read and the pages in doubt; then a table of contents of the notebooks'
-sections and, for several departments or years, charts.  Built from whatever tables the processed folder
-holds: a table or column missing (an older folder, another layout) leaves its column out, it does not
-fail.  Every text from a PDF is HTML-escaped.
+sections and, for several departments or years (up to ``MAX_CHARTED``), charts.  Built from whatever
+tables the processed folder holds: a table or column missing (an older folder, another layout) leaves its
+column out, it does not fail.  Every text from a PDF is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -225,11 +226,20 @@ def _png(fig: Figure) -> str:
     return f'<img alt="" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode("ascii")}">'
 
 
+MAX_CHARTED = 40  # department-years: more are read faster in the (sortable) table than in a chart
+
+
 def charts(tables: dict[str, pd.DataFrame], table: pd.DataFrame) -> list[str]:
-    """For several departments or years: their 合计, findings by severity and measurable share, as
-    PNG ``<img>`` tags (nothing else)."""
-    if len(table) < 2:
+    """For several departments or years (up to ``MAX_CHARTED``): their 合计, findings by severity and
+    measurable share, as PNG ``<img>`` tags (nothing else)."""
+    if not 2 <= len(table) <= MAX_CHARTED:
         return []
+    with warnings.catch_warnings():  # matplotlib's layout remarks are not the reader's business
+        warnings.simplefilter("ignore", UserWarning)
+        return _charts(tables, table)
+
+
+def _charts(tables: dict[str, pd.DataFrame], table: pd.DataFrame) -> list[str]:
     from . import charts as ch
 
     out = []
@@ -240,7 +250,8 @@ def charts(tables: dict[str, pd.DataFrame], table: pd.DataFrame) -> list[str]:
             UNKNOWN_DEPARTMENT)))))
     labels = [f"{d}（{y}年）" if y else str(d) for d, y in zip(table[COLUMNS["department"]], table[COLUMNS["year"]])]
     counts = pd.DataFrame({s: list(table[COLUMNS[s]]) for s in SEVERITIES}, index=labels)
-    out.append(_png(ch.findings_by_severity(counts)))
+    if counts.to_numpy().sum():
+        out.append(_png(ch.findings_by_severity(counts)))
     if COLUMNS["measurable"] in table.columns:
         share = pd.Series([float(v.rstrip("%")) / 100 if v else float("nan") for v in table[COLUMNS["measurable"]]],
                           index=labels).dropna()

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import nbformat
@@ -419,3 +420,24 @@ def test_the_front_page_reds_pages_in_doubt_and_reads_older_folders():
     html = front.page(tables, None, [])
     assert '<td class="text doubt">b.pdf 第 3 页</td>' in html and "&lt;b&gt;乙&lt;/b&gt;局" in html
     assert "<b>乙" not in html and 'class="alarm"' in html
+
+
+def test_the_front_page_of_a_large_corpus_is_searchable():
+    """More department-years than ``interactive_rows``: the summary is an interactive table, every row in it,
+    the 合计 as printed (exactly, per amount unit)."""
+    import pandas as pd
+
+    from budgetlib import front
+
+    n = 40
+    p = pd.DataFrame({"project_id": [f"p-{i}" for i in range(n)], "source": [f"{i}.pdf" for i in range(n)],
+                      "department": [f"局{i:02d}" for i in range(n)], "year": [2024] * n, "unit": ["u"] * n,
+                      "project": ["x"] * n, "total": [Decimal("1234.5")] * n, "amount_unit": ["元"] * n})
+    u = p.assign(unit="合计").drop(columns=["project_id", "project"])
+    f = pd.DataFrame(columns=["check", "severity", "source", "page", "unit", "project", "project_id"])
+    html = front.page({"projects": p, "units": u, "indicators": p.iloc[:0], "findings": f}, None, [],
+                      interactive_rows=30)
+    (table,) = _dt_args(html)
+    rows = json.loads(table["data_json"])
+    assert len(rows) == n and {r[1] for r in rows} == {f"局{i:02d}" for i in range(n)}
+    assert {r[3] for r in rows} == {"1,234.50"} and {r[4] for r in rows} == {"元"}
