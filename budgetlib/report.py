@@ -512,6 +512,15 @@ def run_report(input_dir: Path | None = None, out_dir: Path | None = None, proce
         return ReportResult(folder=previous, summary=found, unchanged=True,
                             html=[previous / "report.html"], workbook=previous / "budgetlib.xlsx")
     declared = _validate(sources, parameters or {})
+    try:
+        return _run(sources, declared, params, stamp, input_dir, out_dir, processed, show_code, progress, echo, archive)
+    except OSError as exc:  # a folder that cannot be made or written, a full disk: one line, no traceback
+        raise ReportError(f"{exc.filename or out_dir}: {exc.strerror or exc}") from None
+
+
+def _run(sources: list[Path], declared: dict[Path, set[str]], params: dict[str, object], stamp: dict,
+         input_dir: Path, out_dir: Path, processed: Path, show_code: bool, progress: bool,
+         echo: Callable[[str], None], archive: bool) -> ReportResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".run-", dir=out_dir)) if archive else out_dir
     result = ReportResult(folder=folder)

@@ -441,3 +441,10 @@ def test_the_front_page_of_a_large_corpus_is_searchable():
     rows = json.loads(table["data_json"])
     assert len(rows) == n and {r[1] for r in rows} == {f"局{i:02d}" for i in range(n)}
     assert {r[3] for r in rows} == {"1,234.50"} and {r[4] for r in rows} == {"元"}
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
+    (tmp_path / "a_file").write_text("x")
+    run = _report("--out", tmp_path / "a_file" / "reports", "--processed", tmp_path / "p")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.strip() == f"budgetlib report: {tmp_path / 'a_file' / 'reports'}: Not a directory"
