@@ -6,7 +6,8 @@ environment), installed with ``--no-deps --no-index``, and the fresh venv sees t
 dependencies through a ``.pth`` line (their packages only: budgetlib itself, installed here in editable
 mode, is not on that path, so the wheel's is the one imported), with ``JUPYTER_PATH`` naming where those
 dependencies put their data files (nbconvert's templates), as they would be in the venv's own prefix.
-About a minute (``make test-install`` runs it alone).
+About a minute: ``make test-install`` runs it (``.ci/run`` after ``make test``, which leaves it out to stay
+within its time).
 """
 
 from __future__ import annotations
