@@ -183,10 +183,12 @@ def _exporter(show_code: bool) -> HTMLExporter:
 
 
 def _is_library(output: dict) -> bool:
-    """An output of ``itables.init_notebook_mode``: the tables' library, or its dark-mode switch."""
+    """An output of ``itables.init_notebook_mode``: the tables' library, or its dark-mode switch (known by
+    how they start: a table's output never starts with a script, so no PDF text in a table can match)."""
     text = output.get("data", {}).get("text/html", "")
-    text = "".join(text) if isinstance(text, list) else text
-    return "injectModule(" in text or "set_or_remove_dark_class" in text
+    text = ("".join(text) if isinstance(text, list) else text).lstrip()
+    return ((text.startswith("<script>") and "function injectCSS(" in text[:200])
+            or (text.startswith('<script type="module">') and "set_or_remove_dark_class" in text[:300]))
 
 
 def _anchored(nb: nbformat.NotebookNode, stem: str) -> list[Section]:

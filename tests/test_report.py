@@ -448,3 +448,17 @@ def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path):
     run = _report("--out", tmp_path / "a_file" / "reports", "--processed", tmp_path / "p")
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert run.stderr.strip() == f"budgetlib report: {tmp_path / 'a_file' / 'reports'}: Not a directory"
+
+
+def test_only_the_library_is_taken_out_of_the_combined_report():
+    """report.html holds the tables' library once: each notebook's copy is left out, and a table whose text
+    reads like the library's code is not."""
+    import pandas as pd
+
+    from budgetlib.notebook import interactive_html, itables_library_html
+    from budgetlib.report import _is_library
+
+    table = interactive_html(pd.DataFrame({"project": ["<script>\nfunction injectCSS(", "set_or_remove_dark_class"]}),
+                             "injectModule(")
+    assert not _is_library({"data": {"text/html": table}})
+    assert _is_library({"data": {"text/html": itables_library_html()}})
