@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install report extract test lint bench fidelity fixtures notebooks lab clean
+.PHONY: install report extract test test-install lint bench fidelity fixtures notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,17 +15,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## the main job: the notebooks over data/raw, HTML report in reports/
+## the main job: the notebooks over data/raw, HTML report and budgetlib.xlsx in reports/
 report: install
 	$(BIN)/budgetlib report
 
 ## only the extraction: data/raw → data/processed
 extract: install
-	$(BIN)/budgetlib extract data/raw --out data/processed
+	$(BIN)/budgetlib extract data/raw --out data/processed --format csv --format parquet --format xlsx
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not install"
+
+## the install test, apart (a minute): a wheel built from this checkout, installed into a fresh venv, runs the
+## report from another folder; .ci/run runs it after make test
+test-install: install
+	$(BIN)/python -m pytest -m install
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
@@ -53,4 +58,5 @@ lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
-	rm -rf $(VENV) data/processed/*.csv data/processed/*.parquet reports/*.html reports/*.ipynb
+	rm -rf $(VENV) data/processed/*.csv data/processed/*.parquet data/processed/*.xlsx reports/*.html reports/*.ipynb \
+		reports/*.xlsx reports/.budgetlib-report.json

@@ -41,7 +41,8 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 # what only uses a Document once read (tables, review, charts, report …): a change there keeps the cache
 _AFTER_READING = {"review", "analysis.py", "batch.py", "cache.py", "charts.py", "cli.py", "corpus.py", "diff.py",
                   "fonts.py", "notebook.py", "output.py", "pool.py", "report.py", "schema.py", "segment.py", "spool.py",
-                  "tables.py", "outdir.py", "isolate.py", "__main__.py", "userdict.txt", "stopwords.txt", "words.toml"}
+                  "tables.py", "outdir.py", "isolate.py", "front.py", "workbook.py", "report", "__main__.py",
+                  "userdict.txt", "stopwords.txt", "words.toml"}
 
 
 @functools.cache

@@ -1,7 +1,9 @@
 """Charts for the report: matplotlib Figures (not pyplot state), Chinese labels, amounts in 万元.
 
 Every function takes the tidy tables and returns a ``matplotlib.figure.Figure``; titles name the
-department.  ``use_cjk_font()`` runs on import so labels render without missing glyphs.
+department.  ``use_cjk_font()`` runs on import so labels render without missing glyphs.  Labels are PDF
+text, drawn as it is: mathtext is off (``text.parse_math``), so ``$…$`` in a name is neither typeset
+nor an error.  A chart is a PNG in the report: no label reaches the HTML as text.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 
 import pandas as pd
+from matplotlib import rcParams
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -16,6 +19,7 @@ from .amounts import in_wan
 from .fonts import use_cjk_font
 
 use_cjk_font()
+rcParams["text.parse_math"] = False  # names are text: "$x$" in a project name is drawn as printed
 
 SOURCES = {"fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 COLORS = ["#2f6ea5", "#e08a2c", "#5a9e4b", "#b5443c", "#7d5ba6", "#8c6d31", "#d16ba5", "#6f6f6f"]
@@ -196,12 +200,54 @@ def indicator_mix_by_department(indicators: pd.DataFrame) -> Figure:
     return stacked_shares(pd.crosstab(df["department"], df["type"]), "各部门一级指标构成（括号内为指标个数）", ncols=5)
 
 
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_COLORS = {"error": "#b5443c", "warning": "#e08a2c", "info": "#2f6ea5"}
+
+
+def findings_by_severity(counts: pd.DataFrame) -> Figure:
+    """Findings of each severity (columns error, warning, info) per department and year (the index), as
+    stacked bars, most first."""
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    fig = _figure(0.45 * len(counts) + 1.6)
+    ax = fig.subplots()
+    left = pd.Series(0, index=counts.index)
+    labels = list(counts.index)
+    for severity, label in SEVERITY_LABELS.items():
+        if severity in counts.columns and counts[severity].any():
+            ax.barh(labels, counts[severity], left=left, color=SEVERITY_COLORS[severity], label=label)
+            left = left + counts[severity]
+    for y, v in enumerate(left):
+        ax.text(v, y, f" {v}", va="center", fontsize=8)
+    ax.set_xlim(0, max(1, left.max()) * 1.15)
+    ax.set_xlabel("问题条数")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title(f"各部门（年度）的问题，按级别（{len(counts)} 个）")
+    return fig
+
+
+def measurable_share(share: pd.Series) -> Figure:
+    """The share of measurable 年度指标值 per department and year (the index), lowest first."""
+    share = share.sort_values(ascending=False)
+    fig = _figure(0.45 * len(share) + 1.6)
+    ax = fig.subplots()
+    ax.barh(list(share.index), share.values, color=COLORS[2])
+    for y, v in enumerate(share.values):
+        ax.text(v, y, f" {v:.0%}", va="center", fontsize=8)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_xlim(0, 1.12)
+    ax.set_title("各部门（年度）年度指标值中可衡量的占比")
+    return fig
+
+
 __all__ = [
     "KIND_LABELS",
+    "SEVERITY_LABELS",
+    "findings_by_severity",
     "indicator_levels",
     "indicator_levels_by_unit",
     "indicator_mix_by_department",
     "largest_projects",
+    "measurable_share",
     "short_names",
     "spending_by_department",
     "spending_by_unit",

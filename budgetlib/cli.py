@@ -1,4 +1,5 @@
-"""The command line: ``budgetlib extract PDF... --out DIR``, ``budgetlib report`` and ``budgetlib diff``.
+"""The command line: ``budgetlib extract PDF... --out DIR``, ``budgetlib report``, ``budgetlib notebooks DIR``
+and ``budgetlib diff``.
 
 Exit statuses (the README's table): 0 done; 1 a file could not be read (``extract``), the sides cannot be
 compared (``diff``) or a notebook failed (``report``); 2 the output folder is refused (``OutputError``); 3 every
@@ -84,8 +85,9 @@ def main() -> None:
               help="camelot lattice engine: vector reads the PDF's own ruling lines (fast).")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True,
               help="Processes for a batch; 0 = one per core (up to 4).")
-@click.option("--format", "formats", type=click.Choice(["csv", "parquet"]), multiple=True,
-              default=("csv", "parquet"), show_default=True)
+@click.option("--format", "formats", type=click.Choice(["csv", "parquet", "xlsx"]), multiple=True,
+              default=("csv", "parquet"), show_default=True,
+              help="Repeatable. xlsx: budgetlib.xlsx besides the tables (csv and parquet unless one is given).")
 @click.option("--timeout", type=click.FloatRange(min=0), default=ExtractSettings.timeout, show_default=True,
               help="Seconds one file may take, over --timeout-per-page for each of its pages; a file past its "
                    "limit is reported as failed (0: no limit).")
@@ -129,6 +131,7 @@ def _extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, f
     from .pool import start  # light: the workers fork before pandas and camelot load
 
     _setup_logging(verbose)
+    workbook, formats = "xlsx" in formats, _table_formats(formats)
     settings = ExtractSettings(engine=engine, workers=workers, timeout=timeout, timeout_per_page=timeout_per_page,
                                max_memory_mb=max_memory_mb, lang=lang, year=year, cache=cache, ocr=ocr)
     try:
@@ -148,14 +151,14 @@ def _extract(pdfs: tuple[Path, ...], out_dir: Path, engine: str, workers: int, f
             click.echo(f"budgetlib extract: {exc}", err=True)
             sys.exit(EXIT_UNREAD)
         try:
-            status = _gather_and_write(readers, failures, missing, target, out_dir, formats, lang, pdfs)
+            status = _gather_and_write(readers, failures, missing, target, out_dir, formats, lang, pdfs, workbook)
         finally:
             readers.close()  # the workers stopped, whatever happened
     sys.exit(status)
 
 
 def _gather_and_write(readers: Batch, failures: list[Failure], missing: list[Path], target: Path, out_dir: Path,
-                      formats: tuple[str, ...], lang: str, pdfs: tuple[Path, ...]) -> int:
+                      formats: tuple[str, ...], lang: str, pdfs: tuple[Path, ...], workbook: bool) -> int:
     """The documents gathered and the tables written; the exit status."""
     from .batch import gather  # loads pandas and the writers while the workers read
 
@@ -174,6 +177,8 @@ def _gather_and_write(readers: Batch, failures: list[Failure], missing: list[Pat
         click.echo(f"{len(read)} file(s){cached}: {sum(s['projects'] for s in read)} projects, "
                    f"{sum(s['indicators'] for s in read)} indicators, {sum(s['findings'] for s in read)} findings "
                    f"→ {out_dir}", err=True)
+        if workbook:
+            _write_workbook(target)
     for s in read:
         if s["doubt_pages"]:
             click.echo(f"{s['source']}: extraction doubt on page(s) {', '.join(map(str, s['doubt_pages']))}: rows "
@@ -187,6 +192,27 @@ def _gather_and_write(readers: Batch, failures: list[Failure], missing: list[Pat
     if any(s["doubt_pages"] or s["ocr_pages"] for s in read):
         return EXIT_DOUBT
     return EXIT_OK
+
+
+def _table_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """The formats of the tables themselves: those given other than xlsx, or csv and parquet when only xlsx is
+    (the notebooks and ``load_processed`` read them)."""
+    return tuple(f for f in formats if f != "xlsx") or ("csv", "parquet")
+
+
+def _write_workbook(folder: Path) -> None:
+    """``budgetlib.xlsx`` of the tables in ``folder``, unless it is newer than every one of them."""
+    from .workbook import SHEETS, WORKBOOK, WorkbookError, write_folder_workbook
+
+    target = folder / WORKBOOK
+    tables = [p for name in SHEETS for p in (folder / f"{name}.parquet", folder / f"{name}.csv") if p.exists()]
+    if target.exists() and all(p.stat().st_mtime_ns <= target.stat().st_mtime_ns for p in tables):
+        return
+    try:
+        write_folder_workbook(folder, target)
+    except WorkbookError as exc:
+        click.echo(f"budgetlib extract: {exc}", err=True)
+        sys.exit(EXIT_UNREAD)
 
 
 def _param(value: str) -> object:
@@ -205,19 +231,32 @@ def _param(value: str) -> object:
 
 
 @main.command()
-@click.option("--input", "input_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=config.RAW_DIR, show_default=True, help="Folder of PDFs to read.")
+@click.option("--input", "input_dir", type=click.Path(file_okay=False, path_type=Path), default=config.RAW_DIR,
+              show_default=True, help="Folder of PDFs to read.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=config.REPORTS_DIR,
-              show_default=True, help="Folder for the executed notebooks and the HTML.")
+              show_default=True, help="Folder for the executed notebooks, the HTML and budgetlib.xlsx.")
 @click.option("--processed", "processed_dir", type=click.Path(path_type=Path),
               default=config.PROCESSED_DIR, show_default=True, help="Folder for the extracted tables.")
 @click.option("-p", "--parameter", "parameters", type=(str, str), multiple=True, metavar="NAME VALUE",
               help="A notebook parameter (repeatable), e.g. -p top_projects 20.")
+@click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=None, help="Run these NN_name.ipynb instead of budgetlib's (see: budgetlib notebooks DIR).")
+@click.option("--archive", is_flag=True,
+              help="Write into OUT/YYYY-MM-DD (a later run the same day: OUT/YYYY-MM-DD_HHMMSS), then point "
+                   "OUT/latest at it; a failed run leaves OUT/latest as it was.")
+@click.option("--force", is_flag=True, help="Run even when the inputs, notebooks and parameters are those of the "
+                                            "last run (which is otherwise kept as it is).")
 @click.option("--show-code", is_flag=True, help="Keep the code cells in the HTML.")
-@click.option("--progress/--no-progress", default=None, help="Cell progress bars (default: on a terminal).")
+@click.option("--progress/--no-progress", default=None, help="Notebook and cell progress (default: on a terminal).")
 def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tuple[tuple[str, str], ...],
-           show_code: bool, progress: bool | None) -> None:
-    """Run the notebooks in order with papermill and write the HTML report to --out."""
+           notebooks_dir: Path | None, archive: bool, force: bool, show_code: bool, progress: bool | None) -> None:
+    """Run the notebooks in order with papermill and write the HTML report and budgetlib.xlsx to --out.
+
+    Prints one line: files, projects, indicators, errors and pages in doubt.  Exit status 0 when every
+    file was read and no page is in doubt, 3 when pages are in doubt (each file named on stderr), 1 when
+    a file could not be read or a notebook failed (or a folder is refused), 4 when the report cannot be
+    written (a file in the way, no permission, a full disk, another run writing there).
+    """
     from .outdir import lock, prepare
     from .report import ReportError, run_report
 
@@ -229,17 +268,46 @@ def report(input_dir: Path, out_dir: Path, processed_dir: Path, parameters: tupl
             click.echo(f"budgetlib report: {exc}", err=True)
             sys.exit(EXIT_UNREAD)
         prepare(processed_dir)  # written by the first notebook's kernel (which takes its lock itself)
+        shown = sys.stderr.isatty() if progress is None else progress
         with lock(out_dir):
             try:
                 result = run_report(input_dir, out_dir, processed_dir, {k: _param(v) for k, v in parameters},
-                                    show_code=show_code,
-                                    progress=sys.stderr.isatty() if progress is None else progress,
-                                    echo=lambda line: click.echo(line, err=True))
+                                    show_code=show_code, progress=shown, notebooks_dir=notebooks_dir,
+                                    archive=archive, force=force,
+                                    echo=(lambda line: click.echo(line, err=True)) if shown else lambda _: None)
             except ReportError as exc:
                 click.echo(f"budgetlib report: {exc}", err=True)
                 sys.exit(EXIT_UNREAD)
-        timing = ", ".join(f"{k} {v:.1f}s" for k, v in result.seconds.items())
-        click.echo(f"report: {result.html[0]} ({timing})", err=True)
+        summary = result.summary
+        for reason in summary.failures:
+            click.echo(reason, err=True)
+        for source, pages in summary.doubts:
+            click.echo(f"{source}: page(s) in doubt: {', '.join(map(str, pages))} (see report.html)", err=True)
+        where = result.html[0] if result.html else result.folder
+        if result.unchanged:
+            click.echo(f"report: unchanged since the last run (same PDFs, notebooks, parameters and code): "
+                       f"{summary.line()} → {where}", err=True)
+        else:
+            timing = ", ".join(f"{k.removesuffix('.ipynb')} {v:.1f}s" for k, v in result.seconds.items())
+            click.echo(f"report: {summary.line()} → {where} ({timing})", err=True)
+        sys.exit(summary.exit_status)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite notebooks of the same name there.")
+def notebooks(folder: Path, force: bool) -> None:
+    """Copy the report's notebooks (NN_name.ipynb) to FOLDER, to edit them and run them with
+    budgetlib report --notebooks FOLDER."""
+    from .report import ReportError, copy_notebooks
+
+    try:
+        written = copy_notebooks(folder, force=force)
+    except (ReportError, OSError) as exc:
+        click.echo(f"budgetlib notebooks: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"{len(written)} notebook(s) → {folder}; run them with: budgetlib report --notebooks {folder}",
+               err=True)
 
 
 @main.command()

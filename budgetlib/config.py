@@ -12,11 +12,16 @@ import os
 from pathlib import Path
 
 PROJ_ROOT: Path = Path(__file__).resolve().parents[1]
-DATA_DIR: Path = Path(os.environ.get("BUDGETLIB_DATA_DIR", PROJ_ROOT / "data"))
+# A checkout (pyproject.toml beside the package) keeps data/, reports/ and notebooks/ in it.  An installed
+# package (site-packages) has none of them: its notebooks are package data (budgetlib/notebooks), and data and
+# reports default to the working directory the command starts in (``BUDGETLIB_HOME`` names another).
+CHECKOUT: bool = (PROJ_ROOT / "pyproject.toml").is_file() and (PROJ_ROOT / "notebooks").is_dir()
+HOME: Path = PROJ_ROOT if CHECKOUT else Path(os.environ.get("BUDGETLIB_HOME") or Path.cwd()).resolve()
+DATA_DIR: Path = Path(os.environ.get("BUDGETLIB_DATA_DIR", HOME / "data"))
 RAW_DIR: Path = DATA_DIR / "raw"  # read-only input: the published PDFs
 PROCESSED_DIR: Path = DATA_DIR / "processed"
-REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", PROJ_ROOT / "reports"))
-NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks"
+REPORTS_DIR: Path = Path(os.environ.get("BUDGETLIB_REPORTS_DIR", HOME / "reports"))
+NOTEBOOKS_DIR: Path = PROJ_ROOT / "notebooks" if CHECKOUT else Path(__file__).resolve().parent / "notebooks"
 RESOURCES_DIR: Path = Path(__file__).resolve().parent / "resources"  # jieba dictionary, stop words
 
 
@@ -53,7 +58,9 @@ def check_output_dir(out_dir: str | os.PathLike[str], inputs: tuple[str | os.Pat
 
 __all__ = [
     "CACHE_DIR",
+    "CHECKOUT",
     "DATA_DIR",
+    "HOME",
     "NOTEBOOKS_DIR",
     "PROCESSED_DIR",
     "PROJ_ROOT",

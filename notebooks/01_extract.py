@@ -11,12 +11,13 @@ processed_dir = None  # where the tables go (None: budgetlib.config.PROCESSED_DI
 engine = "vector"  # camelot lattice engine: vector | combined | raster
 workers = 0  # processes (0: one per core)
 lang = "zh"  # language of finding messages and review points: zh or en
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import budgetlib
 from budgetlib import notebook as nb
 
-nb.setup()
+nb.setup(interactive_rows)
 where = nb.paths(input_dir, processed_dir)
 result = budgetlib.extract([where.raw], budgetlib.ExtractSettings(engine=engine, workers=workers, lang=lang))
 if not result.documents:

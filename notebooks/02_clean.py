@@ -6,13 +6,14 @@
 
 # %% tags=["parameters"]
 processed_dir = None  # tables written by 01_extract (None: budgetlib.config.PROCESSED_DIR)
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import budgetlib
 from budgetlib import analysis
 from budgetlib import notebook as nb
 
-nb.setup()
+nb.setup(interactive_rows)
 tables = budgetlib.load_processed(nb.paths(None, processed_dir).processed)
 projects, units, indicators, findings = (tables[k] for k in ("projects", "units", "indicators", "findings"))
 
@@ -67,5 +68,6 @@ nb.table(projects[["project_id", "page", "unit", "project", "total", "fiscal", "
          f"项目（{len(projects)} 个，万元）")
 
 # %%
-indicators[["project", "seq", "level1", "level2", "indicator", "annual_value", "comparator", "number",
-            "measure_unit", "kind"]].head(30)
+nb.table(indicators[["department", "unit", "project", "seq", "level1", "level2", "indicator", "annual_value", "kind",
+                     "source", "page"]],
+         f"绩效指标（{len(indicators)} 个）：在搜索框输入项目、单位或指标名称即可筛选")

@@ -11,6 +11,7 @@ processed_dir = None  # tables written by 01_extract (None: budgetlib.config.PRO
 top_keywords = 8  # keywords per unit
 top_project_keywords = 5  # keywords per project
 keyword_method = "tfidf"  # tfidf (over the goals analysed) or textrank
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import pandas as pd
@@ -21,7 +22,7 @@ from budgetlib import segment
 from budgetlib.output import write_table
 from budgetlib.review import keywords
 
-nb.setup()
+nb.setup(interactive_rows)
 where = nb.paths(None, processed_dir)
 tables = budgetlib.load_processed(where.processed)
 
@@ -44,7 +45,7 @@ for name, df in {"word_counts": words, "keywords_by_department": by_department, 
 # 列入 `boilerplate.txt` 的套话（listed，只剔除该短语），以及被众多目标共用的整句（shared），计算关键词前剔除。
 
 # %%
-boiler
+nb.table(boiler, "计算关键词前剔除的套话")
 
 # %% [markdown]
 # ## 领域词是否保持完整
@@ -57,16 +58,18 @@ sample = "社区两委干部补贴、两新组织党员活动、党群中心、�
 # ## 每个单位的关键词
 
 # %%
-by_unit.pivot_table(index="rank", columns="unit", values="keyword", aggfunc="first")
+nb.table(by_unit.pivot_table(index="rank", columns="unit", values="keyword", aggfunc="first").reset_index(),
+         "每个单位的关键词（按名次）")
 
 # %% [markdown]
 # ## 每个项目的关键词
 
 # %%
-by_project.groupby(["unit", "project_id", "project"], sort=False)["keyword"].agg("、".join).reset_index()
+nb.table(by_project.groupby(["unit", "project_id", "project"], sort=False)["keyword"].agg("、".join).reset_index(),
+         "每个项目的关键词")
 
 # %% [markdown]
 # ## 高频词
 
 # %%
-words.head(30)
+nb.table(words, f"绩效目标与指标名称中的词（{len(words)} 个，按出现次数）")

@@ -10,6 +10,7 @@ department = None  # draw one department only (None: each department in turn)
 top_projects = 15  # how many of the largest projects to chart
 top_words = 25  # how many frequent words to chart
 max_departments = 12  # a corpus: chart the largest departments (by 合计) only; -p department NAME draws any one
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import budgetlib
@@ -17,14 +18,14 @@ from budgetlib import charts, corpus
 from budgetlib import notebook as nb
 from budgetlib.output import read_table
 
-nb.setup()
+nb.setup(interactive_rows)
 where = nb.paths(None, processed_dir)
 tables = budgetlib.load_processed(where.processed)
 parts = list(corpus.by_department(tables, department))
 left_out = corpus.largest(parts, max_departments)
 parts = [p for p in parts if p[0] not in left_out]
-nb.note(f"另有 {len(left_out)} 个部门（年度）未画图：{'、'.join(left_out)}；用 `-p department 部门名称` 单独画。"
-        if left_out else "")
+nb.note("另有 {n} 个部门（年度）未画图：{names}；用 `-p department 部门名称` 单独画。", n=len(left_out),
+        names="、".join(left_out)) if left_out else None
 
 # %% [markdown]
 # ## 抽取存疑

@@ -10,13 +10,14 @@ processed_dir = None  # tables written by 01_extract (None: budgetlib.config.PRO
 department = None  # narrow the review to one department (None: all)
 top_projects = 15  # how many of the largest projects to weigh against their targets
 lang = "zh"  # language of the review points: zh or en
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import budgetlib
 from budgetlib import notebook as nb
 from budgetlib.review import checklist, families, summary
 
-nb.setup()
+nb.setup(interactive_rows)
 where = nb.paths(None, processed_dir)
 tables = budgetlib.load_processed(where.processed)
 projects, indicators = tables["projects"], tables["indicators"]
@@ -38,7 +39,7 @@ for dept, part in reviewed.groupby("department", sort=False):
     nb.show(summary.share_chart(part))
 
 # %%
-summary.share_by(reviewed, ["department", "unit"])
+nb.table(summary.share_by(reviewed, ["department", "unit"]), "每个单位：各类年度指标值的个数与可衡量的比例")
 
 # %% [markdown]
 # ## 缺少某类指标的项目
@@ -46,7 +47,7 @@ summary.share_by(reviewed, ["department", "unit"])
 # 没有产出（数量、质量、时效、成本）、效益或满意度指标的项目（False 表示缺少）。
 
 # %%
-summary.missing_types(review_projects)
+nb.table(summary.missing_types(review_projects), "缺少产出、效益或满意度指标的项目（False 表示缺少）")
 
 # %% [markdown]
 # ## 模糊的目标值
@@ -54,7 +55,7 @@ summary.missing_types(review_projects)
 # 只说方向或方式、没有可核对标准的年度指标值，以及无法识别的指标值。
 
 # %%
-summary.vague_targets(reviewed)
+nb.table(summary.vague_targets(reviewed), "模糊、无法识别或未归类的年度指标值，及其理由")
 
 # %% [markdown]
 # ## 金额最大而目标最弱的项目
@@ -62,7 +63,8 @@ summary.vague_targets(reviewed)
 # 金额最大的项目中，可衡量比例最低、审核要点最多的排在前面。
 
 # %%
-summary.weakest_largest(review_projects, top_projects)
+nb.table(summary.weakest_largest(review_projects, top_projects),
+         f"金额最大的 {top_projects} 个项目中，目标最弱的在前（金额：万元）")
 
 # %% [markdown]
 # ## 指标族
@@ -73,4 +75,4 @@ summary.weakest_largest(review_projects, top_projects)
 summary.families_chart(reviewed)
 
 # %%
-families.coverage(indicators["indicator"].dropna())
+nb.table(families.coverage(indicators["indicator"].dropna()), "各指标族的指标个数与名称个数")

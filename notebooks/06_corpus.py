@@ -8,13 +8,14 @@
 # %% tags=["parameters"]
 processed_dir = None  # tables written by 01_extract (None: budgetlib.config.PROCESSED_DIR)
 department = None  # narrow to one department (None: all)
+interactive_rows = 30  # tables longer than this are searchable and sortable (DataTables); shorter stay plain
 
 # %%
 import budgetlib
 from budgetlib import charts, corpus
 from budgetlib import notebook as nb
 
-nb.setup()
+nb.setup(interactive_rows)
 tables = corpus.narrow(budgetlib.load_processed(nb.paths(None, processed_dir).processed), department)
 several = len(corpus.departments(tables)) > 1
 

@@ -23,6 +23,7 @@ class Layout(Protocol):
 
     name: the layout's id, as the ``layout`` column writes it.
     label: what the layout is, in words (for messages).
+    short: its name in a few words (a column of the report's front page).
     title: the words its title is usually printed with (for messages).
     item_grammar: its 绩效指标 are items of one text cell (numbering and grammar checks apply).
     unit_rows: it prints units and a 合计 row (their sums are checked).
@@ -30,6 +31,7 @@ class Layout(Protocol):
 
     name: str
     label: str
+    short: str
     title: str
     item_grammar: bool
     unit_rows: bool

@@ -23,6 +23,7 @@ class PerformanceTargets:
 
     name = "performance_targets"
     label = "项目支出绩效目标表（含转移支付项目）：合计、单位、项目各一行，绩效指标为一个单元格的文字"
+    short = "项目列表（合计、单位、项目）"
     title = "项目支出绩效目标表"
     item_grammar = True
     unit_rows = True
