@@ -44,7 +44,7 @@ _START = re.compile(rf"(?:^|(?<=[。.;；]))\s*(\d+)\s*{_NUMBER}\s*(?=\d+\s*{_DA
 _ITEM = re.compile(
     rf"\s*(?P<seq>\d+)\s*{_NUMBER}\s*(?P<l1c>\d+)\s*{_DASH}\s*(?P<l1>[^；;，,]*?)\s*{_FIELD}"
     rf"\s*(?P<l2c>\d+)\s*{_DASH}\s*(?P<l2>[^；;，,]*?)\s*{_FIELD}"
-    rf"(?P<name>.*?){_FIELD}?\s*{_PERIOD}\s*{_COLON}?(?P<period>.*?)\s*[；;，,。.]?\s*"
+    rf"(?P<name>.*?)[；;，,。]?\s*{_PERIOD}\s*{_COLON}?(?P<period>.*?)\s*[；;，,。.]?\s*"
     rf"{_ANNUAL}\s*{_COLON}?(?P<annual>.*?)[。.；;]?\s*",
     re.S,
 )

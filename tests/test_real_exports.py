@@ -221,3 +221,16 @@ def test_a_reading_weighed_by_the_rows_it_changes_scores_as_the_whole_document(m
     assert trials > 0 and assembly.MISMATCHED == []
     # whole documents: the first, each switch, and the readings of the 合计's page and the next (one table)
     assert wholes <= 1 + switches + forced and forced <= 2 * 5
+
+
+def test_what_the_independent_check_of_the_140_page_table_found():
+    """An independent reading of the real 140-page table (pdfplumber cells, every row checked) found no field
+    wrong, and three ways of printing that budgetlib kept as printed: a 。 before 实施周期指标值 stayed in the
+    indicator's name, a space at the start of a wrapped line stayed inside a name, and 67 spaces padding a line
+    of a goal stayed in it."""
+    from budgetlib.layouts.base import squash
+
+    (item,) = parse_indicators("3、1－产出指标，12－质量指标，专职环保员队伍管理规范化。实施周期指标值：是，年度指标值：是；")
+    assert item.indicator == "专职环保员队伍管理规范化"
+    assert squash("整改\n 报告数量") == "整改报告数量" and squash("约 40 平方米") == "约 40 平方米"
+    assert squash("加快妥善解决。" + " " * 67 + "\n4.通过购买服务") == "加快妥善解决。4.通过购买服务"

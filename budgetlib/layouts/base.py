@@ -47,15 +47,18 @@ class Layout(Protocol):
 _HAN = "\u3400-\u9fff\uf900-\ufaff"
 # a space a producer sets at the end of a line between two Chinese characters (platypus does, at its wraps)
 # is not in the text: Chinese is written without spaces; elsewhere (``≥ `` then ``96%``) it is kept
-_WRAP_SPACE = re.compile(rf"(?<=[{_HAN}])[ \t\u00a0]+\n(?=[{_HAN}])")
+_WRAP_SPACE = re.compile(rf"(?<=[{_HAN}])(?:[ \t\u00a0]+\n[ \t\u00a0]*|\n[ \t\u00a0]+)(?=[{_HAN}])")
+# a run of white space that a producer pads a line with (justified text, 60 spaces after a 。): not the text's
+_PADDING = re.compile(r"[ \t\u00a0\u3000]{3,}")
 
 
 def squash(text: str) -> str:
     """A cell's lines joined as Chinese text is: nothing added between lines, spaces printed inside
     the cell kept (``实施周期指标值: ≥90%``, ``≥ `` at a line's end before ``96%``), but not a space at a
-    wrap between two Chinese characters; the cell's outer white space stripped."""
+    wrap between two Chinese characters (at the end of a line or the start of the next), nor a run of three
+    or more that pads a line; the cell's outer white space stripped."""
     text = _WRAP_SPACE.sub("\n", (text or "").replace("\r", ""))
-    return text.replace("\n", "").strip()
+    return _PADDING.sub("", text.replace("\n", "")).strip()
 
 
 def join_parts(a: str, b: str) -> str:
