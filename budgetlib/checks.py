@@ -52,6 +52,8 @@ SEVERITY = {
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
     "layout_unknown": "warning",  # a page printing a 绩效目标表 title that no known layout reads (not read)
+    "department_sum_mismatch": "error",  # a department table's 金额合计 vs its tasks' amounts
+    "level_missing": "warning",  # a department target without its 一级/二级/三级指标 where the table has them
 }
 
 
