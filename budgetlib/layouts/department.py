@@ -162,6 +162,7 @@ class _Table:
     issues: list[_Issue] = field(default_factory=list)
     doubts: dict[int, list[str]] = field(default_factory=dict)  # page → why
     goal_open: bool = False  # the goal's cell reaches the page foot (it may go on on the next page)
+    closed: bool = False  # another table began after it
 
 
 def _box(grid: Grid, span: Span) -> tuple[float, float]:
@@ -221,7 +222,7 @@ class Department:
                 elif p in titled and header is not None and (current is None or current.page != p):
                     current = _Table(p)  # a table printed from its indicator header (the name in the text)
                     tables.append(current)
-                elif current is not None and ((header is not None and current.page == p and not current.bands)
+                elif current is not None and not current.closed and self._continues(current, grid, header) and ((header is not None and current.page == p and not current.bands)
                                               or (k == 0 and p not in titled and not self._foreign(text)
                                               and (header is not None or current.bands or current.goal_open))):
                     pass  # the indicators below the department part, or the table going on on the next page
@@ -232,7 +233,8 @@ class Department:
                 mine.append(grid)
             if mine:
                 left = outside(mine, chars.get(p, []))
-                stray = [] if label_of(left) else [ln for ln in left.splitlines() if ln.strip() and label_of(ln) is None
+                stray = [] if label_of(left) else [ln for ln in left.splitlines()
+                                                   if ln.strip() and label_of(ln) is None
                          and not _YEAR_LINE.match(_WS.sub("", ln)) and not any(t.search(_WS.sub("", ln))
                                                                                 for t in vocab().titles)]
                 if stray and current is not None:
@@ -275,6 +277,21 @@ class Department:
         return LayoutReading(self.name, [], targets, [], sorted({p for t in tables for p in t.pages}),
                              settle if tables else None, tables[0].department if tables else department,
                              tables[0].amount_unit if tables else amount_unit, why)
+
+    @staticmethod
+    def _continues(table: _Table, grid: Grid, header: int | None) -> bool:
+        """Whether a grid may go on with the table: no other table's first cells (转移支付名称, 项目名称, a
+        title) above its indicator header, and that header (if it prints one) names the table's columns."""
+        top = header if header is not None else grid.n_rows
+        for s in grid.spans:
+            flat = _WS.sub("", s.text)
+            if s.r0 < top and (label_of(s.text) == "stop" or (re.search(r"绩效目标表$", flat)
+                               and not any(t.search(flat) for t in vocab().titles))):
+                return False
+        if header is not None and table.bands:
+            found = {column_of(s.text) for s in grid.starting(header) if s.r1 == header} - {None}
+            return found == set(table.bands)
+        return True
 
     @staticmethod
     def _foreign(text: str) -> bool:
@@ -329,7 +346,18 @@ class Department:
                 if kind is None and (any(t.search(flat) for t in vocab().titles) or _YEAR_LINE.match(flat)):
                     used.add(id(s))  # the title printed inside the table
                     continue
+                if kind is None and not table.goal and (label := next(
+                        (w for w in sorted(vocab().labels["goal"], key=len, reverse=True)
+                         if flat.startswith(w) and len(flat) > len(w) + 8), None)):
+                    used.add(id(s))  # the goal's label and text read as one cell (no rule found between them)
+                    table.goal = s.text[s.text.index(label[-1]) + 1:].strip() if label[-1] in s.text else s.text
+                    table.doubts.setdefault(page, []).append(f"{label} and its text read as one cell")
+                    continue
                 right = [x for x in grid.row(r) if x.c0 > s.c1 and id(x) not in used and x.r0 >= s.r0]
+                if kind is not None and right and label_of(right[0].text) in (
+                        "department", "goal", "tasks", "amounts", "notes", "section"):
+                    used.add(id(s))  # a section's label beside the labels of its rows (整体绩效目标 | 整体绩效目标 …)
+                    continue
                 if kind == "department":
                     used.add(id(s))
                     if right:
@@ -478,6 +506,12 @@ class Department:
     def _body(self, table: _Table, grid: Grid, rows: range, page: int, used: set[int]) -> None:
         last = grid.n_rows - 1
         for r in rows:
+            if table.closed:
+                return
+            if any(label_of(s.text) == "stop" or any(t.search(_WS.sub("", s.text)) for t in vocab().titles)
+                   or re.search(r"绩效目标表$", _WS.sub("", s.text)) for s in grid.starting(r)):
+                table.closed = True  # another table begins in the same grid
+                return
             cells: dict[str, Span] = {}
             stray: list[Span] = []
             for s in grid.row(r):
