@@ -68,7 +68,8 @@ def test_levels_split_by_the_frameworks_names_only():
 
 def test_claims_the_table_not_a_list_of_tables():
     layout = Department()
-    page = "表15\n部门整体支出绩效目标表\n（2026年度）\n部门（单位）名称 西安市统计局\n一级指标 二级指标 三级指标 指标值"
+    page = ("表15\n部门整体支出绩效目标表\n（2026年度）\n部门（单位）名称 西安市统计局\n"
+            "一级指标 二级指标 三级指标 指标值")
     assert layout.claims(page)
     contents = "报表目录\n报表 报表名称 是否空表\n表15 部门整体支出绩效目标表\n表16 专项资金总体绩效目标表"
     assert not layout.claims(contents)
@@ -91,7 +92,8 @@ def test_real_chongqing():
     assert t.department == "重庆市人民政府办公厅" and t.goal.startswith("贯彻落实党中央和国务院的决策部署")
     assert t.goal.endswith("保障已建项目运行顺畅。")
     i = t.indicator
-    assert (i.indicator, i.annual_value, i.weight, i.note) == ("市政府门户网站优化整改次数", "≥4次", "10", "是否核心：是")
+    assert (i.indicator, i.annual_value, i.weight, i.note) == (
+        "市政府门户网站优化整改次数", "≥4次", "10", "是否核心：是")
     i = doc.targets[8].indicator
     assert (i.indicator, i.annual_value, i.annual.number, i.annual.measure_unit) == (
         "市政府门户网站和政务新媒体访问量", "≥2000万人次", 2000, "万人次")

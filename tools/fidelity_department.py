@@ -8,7 +8,8 @@ Variants (as 重庆, 西安, 北京 and 广州 print them): ``flat`` (当年整�
 merged down their rows, 三级指标, 指标值, 分值权重), ``activity`` (部门名称, 总体资金情况 under a two-row header,
 整体绩效目标, 其他说明, then 活动/绩效指标 — the levels run together with the indicator —/指标性质/指标值/度量单位)
 and ``period`` (实施周期指标值 and 年度指标值).  Settings: font (WenQuanYi Micro Hei, AR PL UMing, Noto Sans
-CJK is not drawn by reportlab: STSong-Light, not embedded, instead), cell text wrapped to the column (long indicators and values wrap over 1–4 lines), rows enough to run
+CJK is not drawn by reportlab: STSong-Light, not embedded, instead), cell text wrapped to the column (long
+indicators and values wrap over 1–4 lines), rows enough to run
 over a second page or not; a page break cuts a merged 一级/二级 cell the way WPS exports do (borders closed
 at the cut, the text printed on the first part only) and the ``activity`` variant repeats its header; a
 planted 金额合计 that differs from its tasks by 0.01 (the finding must be raised).
@@ -41,7 +42,8 @@ FONTS = {
 VARIANTS = ("flat", "tasks", "activity", "period")
 
 # the real files' vocabulary (重庆, 西安, 北京, 广州 department tables)
-DEPARTMENTS = ["重庆市人民政府办公厅", "西安市人民政府办公厅", "北京市发展和改革委员会", "广州市生态环境局", "西安市审计局",
+DEPARTMENTS = ["重庆市人民政府办公厅", "西安市人民政府办公厅", "北京市发展和改革委员会", "广州市生态环境局",
+               "西安市审计局",
                "北京市人力资源和社会保障局", "重庆市气象局", "西安市统计局", "北京市民政局"]
 GOALS = [
     "贯彻落实党中央和国务院的决策部署和市委、市政府工作要求，进一步提高政治站位，强化参谋辅政和加强工作机制创新，"
@@ -51,7 +53,8 @@ GOALS = [
     "坚持以人民为中心的发展思想，完整准确全面贯彻新发展理念，坚持稳中求进工作总基调，突出稳就业、强技能、优保障。",
     "以持续改善生态环境质量为核心目标，以满足人民群众优美生态环境需求为根本导向，持续深入打好污染防治攻坚战。",
 ]
-TASKS = [("机关运转", "保障机关基本工作运行"), ("政务工作保障", "保障驻外办工作、政府网站内容、政务公开及网站监管等工作实施"),
+TASKS = [("机关运转", "保障机关基本工作运行"),
+         ("政务工作保障", "保障驻外办工作、政府网站内容、政务公开及网站监管等工作实施"),
          ("业务活动保障", "保障法律顾问服务、档案整理、文件刊物印制、业务工作培训"), ("就业管理事务", "城镇新增就业"),
          ("物价管理", "价格监测及价格认定"), ("对口支援合作", "持续有力推动本市对口协作合作重点工作")]
 ACTIVITIES = ["对口支援合作", "物价管理", "能源节约利用", "信息化系统运行维护", "“疏整促”专项行动", "促进经济社会发展",
@@ -72,7 +75,8 @@ INDICATORS = [
     ("效益指标", "社会效益指标", "全力稳定和扩大就业岗位", "定性", "优", ""),
     ("效益指标", "生态效益指标", "细颗粒物(PM2.5)年均浓度", "≤", "25", "微克/立方米"),
     ("效益指标", "生态效益指标", "积极稳妥推进碳达峰碳中和，加快构建国际绿色经济标杆城市", "定性",
-     "优，通过零碳园区标准体系建设及市级零碳园区征集、碳排放评估及碳排放控制体系建设等，积极稳妥推进碳达峰碳中和。", ""),
+     "优，通过零碳园区标准体系建设及市级零碳园区征集、碳排放评估及碳排放控制体系建设等，"
+     "积极稳妥推进碳达峰碳中和。", ""),
     ("效益指标", "可持续影响指标", "拓展产销对接渠道", "定性", "优，持续帮助支援合作地区搭建产销对接平台。", ""),
     ("满意度指标", "服务对象满意度指标", "政府网站用户满意度", "≥", "90", "%"),
     ("满意度指标", "服务对象满意度指标", "营商环境参与企业满意度", "≥", "80", "%"),
@@ -149,7 +153,7 @@ def draw(truth: dict, path: Path, font_key: str) -> None:
     for r, row in enumerate(rows):
         h = heights[r]
         if y - h < 40:
-            for text, a, b, r0, r1, top, shown in active:
+            for text, a, b, _r0, _r1, top, shown in active:
                 block(text, a, b, top, y, not shown)
             active = [(t, a, b, r0, r1, page_h - 40, True) for t, a, b, r0, r1, _, _ in active]
             finish_page()
@@ -166,7 +170,7 @@ def draw(truth: dict, path: Path, font_key: str) -> None:
                 block(text, a, b, y, y - h, True)
         y -= h
         done = [x for x in active if x[4] == r]
-        for text, a, b, r0, r1, top, shown in done:
+        for text, a, b, _r0, _r1, top, shown in done:
             block(text, a, b, top, y, not shown)
         active = [x for x in active if x[4] != r]
         placed.append((r, y + h, y))
@@ -187,9 +191,9 @@ def make(seed: int, variant: str, font: str) -> dict:
         widths = [40, 260, 60, 60, 60, 70, 60]
         rows.append([("当年整体绩效目标", 0, 6, 1)])
         rows.append([(goal, 0, 6, 1)])
-        rows.append([("绩效指标", 0, 0, len(inds) + 1), ("指标名称", 1, 1, 1), ("指标性质", 2, 2, 1), ("指标值", 3, 3, 1),
-                     ("计量单位", 4, 4, 1), ("指标权重(%)", 5, 5, 1), ("是否核心", 6, 6, 1)])
-        for l1, l2, name, nat, val, unit in inds:
+        rows.append([("绩效指标", 0, 0, len(inds) + 1), ("指标名称", 1, 1, 1), ("指标性质", 2, 2, 1),
+                     ("指标值", 3, 3, 1), ("计量单位", 4, 4, 1), ("指标权重(%)", 5, 5, 1), ("是否核心", 6, 6, 1)])
+        for _l1, _l2, name, nat, val, unit in inds:
             w, core = str(rnd.choice([5, 10, 15])), rnd.choice(["是", "否"])
             rows.append([(name, 1, 1, 1), (nat, 2, 2, 1), (val, 3, 3, 1), (unit, 4, 4, 1), (w, 5, 5, 1),
                          (core, 6, 6, 1)])

@@ -222,9 +222,10 @@ class Department:
                 elif p in titled and header is not None and (current is None or current.page != p):
                     current = _Table(p)  # a table printed from its indicator header (the name in the text)
                     tables.append(current)
-                elif current is not None and not current.closed and self._continues(current, grid, header) and ((header is not None and current.page == p and not current.bands)
-                                              or (k == 0 and p not in titled and not self._foreign(text)
-                                              and (header is not None or current.bands or current.goal_open))):
+                elif current is not None and not current.closed and self._continues(current, grid, header) and (
+                        (header is not None and current.page == p and not current.bands)
+                        or (k == 0 and p not in titled and not self._foreign(text)
+                            and (header is not None or current.bands or current.goal_open))):
                     pass  # the indicators below the department part, or the table going on on the next page
                 else:
                     current = None
