@@ -54,6 +54,8 @@ SEVERITY = {
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
     "layout_unknown": "warning",  # a page printing a 绩效目标表 title that no known layout reads (not read)
     "missing_total": "warning",  # a table of units and projects printed without its 合计 row
+    "department_sum_mismatch": "error",  # a department table's 金额合计 vs its tasks' amounts
+    "level_missing": "warning",  # a department target without its 一级/二级/三级指标 where the table has them
 }
 
 

@@ -174,9 +174,11 @@ def _gather_and_write(readers: Batch, failures: list[Failure], missing: list[Pat
     if result.documents:
         result.write(out_dir, formats, inputs=pdfs)
         cached = f" ({readers.cached} of them from the cache)" if readers.cached else ""
+        targets = sum(s.get("targets") or 0 for s in read)
         click.echo(f"{len(read)} file(s){cached}: {sum(s['projects'] for s in read)} projects, "
-                   f"{sum(s['indicators'] for s in read)} indicators, {sum(s['findings'] for s in read)} findings "
-                   f"→ {out_dir}", err=True)
+                   f"{sum(s['indicators'] for s in read)} indicators, "
+                   + (f"{targets} department targets, " if targets else "")
+                   + f"{sum(s['findings'] for s in read)} findings → {out_dir}", err=True)
         if workbook:
             _write_workbook(target)
     for s in read:

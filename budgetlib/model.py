@@ -63,6 +63,10 @@ class DepartmentTarget:
     layout: str = ""
     amount_unit: str = ""
     task: str = ""  # the task (年度主要任务, 活动) the indicator belongs to, where the table ties them
+    # what the table prints for the department besides its goal and indicators, (label, text) in printed
+    # order: its money (总体资金情况·财政拨款·合计), each task's cells (年度主要任务·机关运转·总额), 金额合计,
+    # 其他说明 …
+    lines: list[tuple[str, str]] = field(default_factory=list)
 
 @dataclass(frozen=True)
 class Finding:

@@ -22,7 +22,7 @@ INDICATOR_COLUMNS = [
 DEPARTMENT_TARGET_COLUMNS = [
     "source", "department", "year", "page", "layout", "goal", "task", "seq", "level1", "level2", "indicator",
     "period_value", "annual_value", "comparator", "number", "upper", "measure_unit", "kind", "weight", "scoring",
-    "note", "amount_unit", "raw",
+    "note", "amount_unit", "raw", "lines",
 ]
 FINDING_COLUMNS = ["check", "severity", "source", "page", "unit", "project", "seq", "message", "project_id",
                    "field", "expected", "actual"]
@@ -95,6 +95,7 @@ def department_targets_frame(docs: list[Document]) -> pd.DataFrame:
                 "annual_value": i.annual_value, "comparator": a.comparator, "number": a.number, "upper": a.upper,
                 "measure_unit": a.measure_unit, "kind": a.kind if i.parsed else "unparsed", "weight": i.weight,
                 "scoring": i.scoring, "note": i.note, "amount_unit": t.amount_unit or d.amount_unit, "raw": i.raw,
+                "lines": "；".join(f"{label}：{text}" if label else text for label, text in t.lines),
             })
     return typed(_frame(records, DEPARTMENT_TARGET_COLUMNS))
 

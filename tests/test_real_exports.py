@@ -230,7 +230,8 @@ def test_what_the_independent_check_of_the_140_page_table_found():
     of a goal stayed in it."""
     from budgetlib.layouts.base import squash
 
-    (item,) = parse_indicators("3、1－产出指标，12－质量指标，专职环保员队伍管理规范化。实施周期指标值：是，年度指标值：是；")
+    (item,) = parse_indicators("3、1－产出指标，12－质量指标，专职环保员队伍管理规范化。实施周期指标值：是，"
+                               "年度指标值：是；")
     assert item.indicator == "专职环保员队伍管理规范化"
     assert squash("整改\n 报告数量") == "整改报告数量" and squash("约 40 平方米") == "约 40 平方米"
     assert squash("加快妥善解决。" + " " * 67 + "\n4.通过购买服务") == "加快妥善解决。4.通过购买服务"

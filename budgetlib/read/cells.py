@@ -28,6 +28,10 @@ class Span:
     c1: int
     text: str  # the cell's lines joined as Chinese text is (``squash``)
     lines: str = ""  # the cell's lines as printed, "\n" between them
+    # no rule along the cell's top / bottom edge: at a page's first or last grid row, a merged cell that a
+    # page break cuts (its other part is on the page before / after)
+    open_top: bool = False
+    open_bottom: bool = False
 
     @property
     def rows(self) -> range:
@@ -116,7 +120,9 @@ def _spans(table) -> list[Span]:
         c0, c1 = min(c for _, c in members), max(c for _, c in members)
         lines = [cells[r][c].text.strip("\n") for r, c in members if cells[r][c].text.strip()]
         joined = "\n".join(lines)
-        spans.append(Span(r0, r1, c0, c1, squash(joined), joined))
+        open_top = not any(cells[r0][c].top for c in range(c0, c1 + 1))
+        open_bottom = not any(cells[r1][c].bottom for c in range(c0, c1 + 1))
+        spans.append(Span(r0, r1, c0, c1, squash(joined), joined, open_top, open_bottom))
     spans.sort(key=lambda s: (s.r0, s.c0))
     return spans
 

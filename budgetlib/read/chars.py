@@ -1,0 +1,149 @@
+"""A ruled table's cells checked against the characters the page prints inside them.
+
+camelot assigns each pdfminer text line to the cells it crosses, and drops the characters of a line whose
+middle falls in another grid row than theirs (a label and a longer cell's text on one baseline, slightly
+offset: ``经济效益`` and ``驻沪办、驻深办招商转化落地项目数量（个）`` on one line, the second lost).  Here each
+printed cell (``cells.Span``) is compared with the characters whose centre lies inside it (pypdfium2, the
+PDF's own text); a cell whose characters differ is rebuilt from them, line by line, and the characters of
+the table's band that fall in no cell are returned, so that the reader can say what it did not place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..layouts.base import squash
+from .cells import Grid, Span
+
+
+@dataclass(frozen=True)
+class Char:
+    text: str
+    x0: float
+    y0: float  # PDF points, y up
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
+    """The characters each page prints (not those pdfium generates between words and lines), each box as
+    pdfium gives it (its ``loose`` box: the font's height, the same for every character of a line)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    out: dict[int, list[Char]] = {}
+    origins: dict[int, tuple[float, float]] = {}
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for p in pages:
+            page = pdf[p - 1]
+            text = page.get_textpage()
+            chars = []
+            origin = page.get_mediabox()[:2]  # a page whose box does not start at 0, 0
+            for i in range(text.count_chars()):
+                if raw.FPDFText_IsGenerated(text, i):
+                    continue
+                ch = text.get_text_range(i, 1)
+                if not ch or ch in "\r\n":
+                    continue
+                x0, y0, x1, y1 = text.get_charbox(i, loose=True)
+                chars.append(Char(ch, x0, y0, x1, y1))
+            out[p] = chars
+            origins[p] = (float(origin[0]), float(origin[1]))
+            text.close()
+            page.close()
+    finally:
+        pdf.close()
+    # camelot's coordinates and pdfium's may differ by the page box's origin: each page's characters are
+    # given in every frame it may be, and ``checked`` takes the one in which the cells hold their text
+    return {p: [chars, *[[Char(c.text, c.x0 + dx, c.y0 + dy, c.x1 + dx, c.y1 + dy) for c in chars]
+                         for dx, dy in {(-origins[p][0], -origins[p][1]), origins[p]} if (dx, dy) != (0, 0)]]
+            for p, chars in out.items()}
+
+
+def box(grid: Grid, span: Span) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of a printed cell, PDF points."""
+    return (grid.cols_x[span.c0][0], grid.rows_y[span.r1][1], grid.cols_x[span.c1][1], grid.rows_y[span.r0][0])
+
+
+def _inside(c: Char, b: tuple[float, float, float, float]) -> bool:
+    return b[0] <= c.cx <= b[2] and b[1] <= c.cy <= b[3]
+
+
+def _lines(chars: list[Char]) -> str:
+    """Characters as lines: grouped by their vertical centre (a new line where a character's centre leaves
+    the line's band), top to bottom, each left to right."""
+    rows: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: -c.cy):
+        height = max(c.y1 - c.y0, 1.0)
+        if rows and abs(sum(x.cy for x in rows[-1]) / len(rows[-1]) - c.cy) < height * 0.5:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in rows)
+
+
+def _ink(text: str) -> Counter:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+def frame(grid: Grid, frames: list[list[Char]]) -> list[Char] | None:
+    """The page's characters in the grid's frame: the one in which most of its cells hold exactly the
+    characters printed inside them (None when in none do three in four of its cells: the reader cannot tell
+    where the characters are, and leaves camelot's text as it is)."""
+    best, agree = None, -1
+    filled = [s for s in grid.spans if s.lines.strip()]
+    for chars in frames:
+        n = sum(_ink(s.lines) == _ink("".join(c.text for c in chars if _inside(c, box(grid, s)))) for s in filled)
+        if n > agree:
+            best, agree = chars, n
+    return best if filled and agree >= 0.75 * len(filled) else None
+
+
+def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span, Span]]]:
+    """The grid with each cell whose text does not hold exactly the characters printed inside it rebuilt from
+    those characters (in the frame that fits the grid); and the (camelot's, rebuilt) pairs."""
+    chars = frame(grid, frames)
+    if chars is None:
+        return grid, []
+    fixed: list[tuple[Span, Span]] = []
+    spans = []
+    for span in grid.spans:
+        b = box(grid, span)
+        inside = [c for c in chars if _inside(c, b)]
+        if _ink(span.lines) != _ink("".join(c.text for c in inside)):
+            lines = _lines(inside)
+            new = replace(span, text=squash(lines), lines=lines)
+            fixed.append((span, new))
+            span = new
+        spans.append(span)
+    if not fixed:
+        return grid, []
+    return Grid(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x), fixed
+
+
+def outside(grids: list[Grid], frames: list[list[Char]]) -> str:
+    """The characters printed level with the grids (between the top of the first and the bottom of the last)
+    that fall in none of their cells, as lines."""
+    chars = frame(grids[0], frames) if grids else None
+    if chars is None:
+        return ""
+    top = max(g.rows_y[0][0] for g in grids)
+    bottom = min(g.rows_y[-1][1] for g in grids)
+    boxes = [(g.cols_x[0][0], g.rows_y[-1][1], g.cols_x[-1][1], g.rows_y[0][0]) for g in grids]
+    left = [c for c in chars if bottom <= c.cy <= top and not c.text.isspace()
+            and not any(_inside(c, b) for b in boxes)]
+    return _lines(left)
+
+
+__all__ = ["Char", "box", "checked", "frame", "outside", "page_chars"]
