@@ -4,17 +4,28 @@ columns found from the text positions, its lines grouped into rows by the white 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
 from ..settings import ExtractSettings
 from .grid import PageTable, quiet_read
+from .pdf import excerpt
 
 _PAGE_NO = re.compile(r"^\s*(第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?|-?\s*\d+\s*-?|\d+\s*/\s*\d+)\s*$")
 
 
 def borderless_table(path: Path, page: int, settings: ExtractSettings,
                      previous: PageTable | None = None) -> PageTable | None:
+    """The page's table read from text positions (``_borderless``); of a long document, from an excerpt of the
+    page alone (``pdf.excerpt``: pdfplumber walks the page tree up to the page it opens)."""
+    src, local = excerpt(path, [page])
+    table = _borderless(src, local[page], settings, previous)
+    return replace(table, page=page) if table is not None else None
+
+
+def _borderless(path: Path, page: int, settings: ExtractSettings,
+                previous: PageTable | None = None) -> PageTable | None:
     """A table without ruling lines, read by camelot stream inside an area and columns found from the
     text positions: the area starts at the header row; a column boundary is the widest vertical strip
     between two header labels that no text below the header crosses.  Stream gives one row per text

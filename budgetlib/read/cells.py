@@ -16,6 +16,7 @@ from pathlib import Path
 from ..layouts.base import squash
 from ..settings import ExtractSettings
 from .grid import CHUNK, quiet_read
+from .pdf import excerpt
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,16 @@ def grids(path: Path, pages: list[int], settings: ExtractSettings) -> dict[int, 
     """The ruled tables of ``pages`` as printed cells, top of the page first (camelot lattice on the PDF's
     own ruling lines, a few pages per call)."""
     found: dict[int, list[Grid]] = {p: [] for p in pages}
-    for k in range(0, len(pages), CHUNK):
-        for t in quiet_read(path, pages[k:k + CHUNK], settings, flavor="lattice", engine="vector", split_text=True,
+    for k in range(0, len(pages), CHUNK):  # of a long document, an excerpt of its pages per call (pdf.excerpt)
+        part, local = excerpt(path, pages[k:k + CHUNK])
+        page_of = {v: p for p, v in local.items()}
+        for t in quiet_read(part, list(local.values()), settings, flavor="lattice", engine="vector", split_text=True,
                             line_tol=settings.line_tol, joint_tol=settings.joint_tol):
             if not t.cells or not t.cells[0]:
                 continue
-            found.setdefault(int(t.page), []).append(
-                Grid(int(t.page), _spans(t), len(t.cells), len(t.cells[0]), [tuple(r) for r in t.rows],
+            page = page_of[int(t.page)]
+            found.setdefault(page, []).append(
+                Grid(page, _spans(t), len(t.cells), len(t.cells[0]), [tuple(r) for r in t.rows],
                      [tuple(c) for c in t.cols]))
     for page_grids in found.values():
         page_grids.sort(key=lambda g: -g.top)

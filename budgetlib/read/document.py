@@ -24,7 +24,7 @@ from ..settings import ExtractSettings
 from .choice import continued
 from .context import assign_tables, budget_year
 from .ocr import OcrPage, image_pages, repair
-from .pdf import parser_damage, read_text
+from .pdf import forget, parser_damage, read_text
 from .source import LayoutReading, Source
 from .trust import ocr_doubts
 
@@ -74,6 +74,13 @@ def _claims(texts: list[str]) -> dict[str, list[int]]:
 
 def _read(path: Path, settings: ExtractSettings, source: str, where: str) -> Document:
     """``where``: the path a budget year may be read from (the file's, or the name of bytes given)."""
+    try:
+        return _read_document(path, settings, source, where)
+    finally:
+        forget(path)  # the excerpts of a long document made while it was read
+
+
+def _read_document(path: Path, settings: ExtractSettings, source: str, where: str) -> Document:
     pdf = read_text(path)
     scanned = image_pages(path, pdf.texts, settings.ocr)
     glanced: dict[int, str] = {}

@@ -15,6 +15,7 @@ from pathlib import Path
 import camelot
 
 from ..settings import ExtractSettings
+from .pdf import excerpt
 
 
 @dataclass
@@ -78,12 +79,15 @@ def ruled_tables(path: Path, pages: list[int], settings: ExtractSettings,
     # and its cost per page grows with the pages read (0.28 s/page over 102 pages in one call, 0.07 s/page in
     # calls of 16)
     engine = engine or settings.engine
-    tables = [t for k in range(0, len(pages), CHUNK)
-              for t in quiet_read(path, pages[k:k + CHUNK], settings, flavor="lattice", engine=engine, split_text=True,
-                                  line_tol=settings.line_tol, joint_tol=settings.joint_tol)]
+    tables = []
+    for k in range(0, len(pages), CHUNK):  # of a long document, an excerpt of its pages per call (pdf.excerpt)
+        part, local = excerpt(path, pages[k:k + CHUNK])
+        page_of = {v: p for p, v in local.items()}
+        for t in quiet_read(part, list(local.values()), settings, flavor="lattice", engine=engine, split_text=True,
+                            line_tol=settings.line_tol, joint_tol=settings.joint_tol):
+            tables.append((page_of[int(t.page)], t))
     pdf = None
-    for t in tables:
-        page = int(t.page)
+    for page, t in tables:
         rows = [list(map(str, r)) for r in t.df.itertuples(index=False)]
         if rows:
             if pdf is None:

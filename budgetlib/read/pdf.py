@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,51 @@ def _images(doc: pdfium.PdfDocument, index: int) -> int:
         page.close()
 
 
+# excerpts of the documents being read: a parser that walks a whole document to reach a page (pdfminer's page
+# tree behind pdfplumber, playa's object lookups behind camelot) costs the document's length on every call,
+# so over a long document calls for a few pages each add up to its square; an excerpt costs its own pages
+EXCERPT_OVER = 32  # pages: shorter documents are parsed whole
+_excerpts: dict[tuple[str, tuple[int, ...]], Path] = {}
+_excerpt_dir: list[tempfile.TemporaryDirectory] = []
+
+
+def page_count(path: Path) -> int:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def excerpt(path: Path, pages: list[int]) -> tuple[Path, dict[int, int]]:
+    """``path`` itself, or — for a document of more than ``EXCERPT_OVER`` pages — a PDF of ``pages`` alone (a
+    temporary file, made once while the document is read: ``forget`` removes it); with the page numbers of
+    ``pages`` in the file returned."""
+    if page_count(path) <= EXCERPT_OVER:
+        return path, {p: p for p in pages}
+    key = (str(path), tuple(pages))
+    made = _excerpts.get(key)
+    if made is None or not made.exists():
+        if not _excerpt_dir:
+            _excerpt_dir.append(tempfile.TemporaryDirectory(prefix="budgetlib-excerpts-"))
+        made = Path(_excerpt_dir[0].name) / f"{len(_excerpts)}.pdf"
+        src, out = pdfium.PdfDocument(str(path)), pdfium.PdfDocument.new()
+        try:
+            out.import_pages(src, [p - 1 for p in pages])
+            out.save(str(made))
+        finally:
+            out.close()
+            src.close()
+        _excerpts[key] = made
+    return made, {p: k for k, p in enumerate(pages, start=1)}
+
+
+def forget(path: Path) -> None:
+    """Remove the excerpts of ``path`` (its reading is done)."""
+    for key in [k for k in _excerpts if k[0] == str(path)]:
+        _excerpts.pop(key).unlink(missing_ok=True)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -114,4 +160,5 @@ def parser_damage(path: Path) -> Iterator[None]:
         raise DamagedPDFError(path, f"parts of it cannot be read: {lost[0].splitlines()[0][:120]}")
 
 
-__all__ = ["PdfText", "check_bytes", "parser_damage", "read_text"]
+__all__ = ["EXCERPT_OVER", "PdfText", "check_bytes", "excerpt", "forget", "page_count", "parser_damage",
+           "read_text"]
