@@ -76,7 +76,8 @@ def in_wan(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with its amount columns as float 万元, converted by its ``amount_unit`` column; rows whose
     unit is not known (no 单位 line in the PDF) are left out, since adding them would mix units."""
     out = df[df["amount_unit"].isin(list(WAN_PER_UNIT))].copy() if "amount_unit" in df.columns else df.copy()
-    factor = out["amount_unit"].map(lambda u: float(WAN_PER_UNIT[u])) if "amount_unit" in out.columns else 1.0
+    factor = (out["amount_unit"].map(lambda u: float(WAN_PER_UNIT[u])).astype("float64")
+              if "amount_unit" in out.columns else 1.0)
     for f in AMOUNT_FIELDS:
         if f in out.columns:
             out[f] = out[f].astype("float64") * factor

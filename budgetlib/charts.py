@@ -44,10 +44,15 @@ def _figure(height: float, width: float = 10.0) -> Figure:
     return Figure(figsize=(width, max(2.5, height)), layout="constrained")
 
 
-def spending_by_unit(units: pd.DataFrame) -> Figure:
+def spending_by_unit(units: pd.DataFrame, projects: pd.DataFrame | None = None) -> Figure:
     """Each unit's 总计, split by source of funds, largest first (tables in 元 converted to 万元; tables
-    whose amount unit is not printed are left out rather than mixed in)."""
+    whose amount unit is not printed are left out rather than mixed in).  Tables that print no unit rows
+    (per-project forms, indicator lists) are drawn from their projects, summed by 实施单位."""
     u = in_wan(units[units["unit"] != "合计"])
+    summed = u.empty and projects is not None and not projects.empty
+    if summed:
+        u = in_wan(projects).assign(unit=lambda p: p["unit"].fillna("").replace("", "（未注明实施单位）"))
+        units = projects
     u = u.groupby("unit", sort=False)[["total", *SOURCES]].sum(min_count=1).fillna(0).sort_values("total")
     labels = short_names(list(u.index))
     fig = _figure(0.55 * len(u) + 1.5)
@@ -63,7 +68,8 @@ def spending_by_unit(units: pd.DataFrame) -> Figure:
     ax.set_xlabel("万元")
     ax.set_xlim(0, u["total"].max() * 1.18 if len(u) else 1)
     ax.legend(loc="lower right", frameon=False)
-    ax.set_title(f"{_department(units)}：各资金使用单位项目支出（万元）")
+    what = "各实施单位项目支出之和" if summed else "各资金使用单位项目支出"
+    ax.set_title(f"{_department(units)}：{what}（万元）")
     return fig
 
 
@@ -166,10 +172,11 @@ def top_keywords(counts: pd.DataFrame, department: str, top: int = 25) -> Figure
     return fig
 
 
-def spending_by_department(units: pd.DataFrame) -> Figure:
-    """Each department's printed 合计 (万元), a bar per year: departments side by side, never their units."""
-    u = in_wan(units[units["unit"] == "合计"])
-    u = u.assign(year=u["year"].astype("string").fillna("年份未知"))
+def spending_by_department(overview: pd.DataFrame) -> Figure:
+    """Each department's spending (万元: its printed 合计, else its projects' sum; ``corpus.overview``), a bar
+    per year: departments side by side, never their units."""
+    u = overview.assign(year=overview["year"].astype("string").fillna("年份未知"),
+                        total=overview["合计（万元）"].astype("float64"))
     table = u.pivot_table(index="department", columns="year", values="total", aggfunc="sum").fillna(0)
     table = table.loc[table.sum(axis=1).sort_values().index]
     labels = short_names(list(table.index))
@@ -188,7 +195,8 @@ def spending_by_department(units: pd.DataFrame) -> Figure:
     ax.set_xlim(0, table.to_numpy().max() * 1.2 if table.size else 1)
     ax.set_xlabel("万元")
     ax.legend(loc="lower right", frameon=False)
-    ax.set_title(f"各部门项目支出合计（万元，{len(table)} 个部门）")
+    summed = "；项目之和代替未印合计的表" if (overview["合计来自"] == "项目之和").any() else ""
+    ax.set_title(f"各部门项目支出合计（万元，{len(table)} 个部门{summed}）")
     return fig
 
 

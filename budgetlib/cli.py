@@ -64,6 +64,13 @@ def _command(name: str, out_dir: Path | None) -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo(f"budgetlib {name}: interrupted{left}", err=True)
         sys.exit(128 + signal.SIGINT)
+    except Exception as exc:  # a bug: one line (the traceback with -v, or BUDGETLIB_DEBUG=1), never a wall of text
+        logging.getLogger("budgetlib").debug("unexpected error", exc_info=True)
+        if os.environ.get("BUDGETLIB_DEBUG"):
+            raise
+        click.echo(f"budgetlib {name}: unexpected error ({type(exc).__name__}: {str(exc)[:300]}); please report it "
+                   "(BUDGETLIB_DEBUG=1 shows the traceback)", err=True)
+        sys.exit(EXIT_UNREAD)
 
 
 def _setup_logging(verbose: int) -> None:

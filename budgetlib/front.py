@@ -251,11 +251,12 @@ def _charts(tables: dict[str, pd.DataFrame], table: pd.DataFrame) -> list[str]:
     from . import charts as ch
 
     out = []
-    units = tables.get("units")
-    needed = {"unit", "department", "year", "total", "amount_unit"}
-    if units is not None and len(units) and needed <= set(units.columns):
-        out.append(_png(ch.spending_by_department(units.assign(department=units["department"].fillna(
-            UNKNOWN_DEPARTMENT)))))
+    if {"units", "projects", "findings"} <= set(tables):
+        from . import corpus
+
+        spending = corpus.overview(tables)
+        if len(spending) > 1 and spending["合计（万元）"].any():
+            out.append(_png(ch.spending_by_department(spending)))
     labels = [f"{d}（{y}年）" if y else str(d) for d, y in zip(table[COLUMNS["department"]], table[COLUMNS["year"]])]
     counts = pd.DataFrame({s: list(table[COLUMNS[s]]) for s in SEVERITIES}, index=labels)
     if counts.to_numpy().sum():

@@ -73,6 +73,7 @@ class RunSummary:
     indicators: int = 0
     doubts: list[tuple[str, list[int]]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    targets: int = 0  # department-level targets (部门整体 tables)
 
     @property
     def doubt_pages(self) -> int:
@@ -87,8 +88,9 @@ class RunSummary:
         doubt = (f"{self.doubt_pages} page(s) in doubt in {len(self.doubts)} file(s)" if self.doubts
                  else "no page in doubt")
         skipped = f" ({self.skipped} skipped as duplicates)" if self.skipped else ""
+        targets = f"{self.targets} department targets, " if self.targets else ""
         return (f"{self.files} file(s){skipped}, {self.projects} projects, {self.indicators} indicators, "
-                f"{self.errors} error(s), {doubt}")
+                f"{targets}{self.errors} error(s), {doubt}")
 
 
 @dataclass
@@ -270,7 +272,8 @@ def read_sources(processed: Path) -> pd.DataFrame | None:
 
 def summarise(tables: dict[str, pd.DataFrame], sources: pd.DataFrame | None) -> RunSummary:
     """The run's ``RunSummary`` from the processed tables and ``sources.csv``."""
-    s = RunSummary(projects=len(tables.get("projects", ())), indicators=len(tables.get("indicators", ())))
+    s = RunSummary(projects=len(tables.get("projects", ())), indicators=len(tables.get("indicators", ())),
+                   targets=len(tables.get("department_targets", ())))
     if sources is not None and len(sources):
         status = sources["status"]
         s.files, s.read = len(sources), int(status.isin(["ok", "doubt"]).sum())

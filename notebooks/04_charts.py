@@ -40,7 +40,7 @@ nb.doubts(corpus.narrow(tables, department)["findings"])
 
 # %%
 for name, part in parts:
-    nb.show(charts.spending_by_unit(part["units"]))
+    nb.show(charts.spending_by_unit(part["units"], part["projects"]))
 
 # %% [markdown]
 # ## 金额最大的项目

@@ -1,7 +1,8 @@
 # %% [markdown]
-# # 6 多部门、多年度
+# # 6 多部门、多年度、多城市
 #
-# 一个区一年公布几十张绩效目标表：按部门和年度概览（合计、单位、项目、指标、各级别问题数），各部门支出，
+# 一个区一年公布几十张绩效目标表，各城市的版式也不同（项目列表、逐项目表单、指标清单、部门整体目标表）：按城市、
+# 部门和年度概览（版式、合计或项目之和、单位、项目、指标、部门整体目标、各级别问题数），各部门支出，
 # 各部门指标构成与问题，同一部门相邻两年的变化（新增、撤销、更名、金额与目标值变化）。只有一个部门时，
 # 本节只列概览；`department` 参数把本节限定为一个部门。
 
@@ -20,10 +21,12 @@ tables = corpus.narrow(budgetlib.load_processed(nb.paths(None, processed_dir).pr
 several = len(corpus.departments(tables)) > 1
 
 # %% [markdown]
-# ## 按部门和年度概览
+# ## 按城市、部门和年度概览
 
 # %%
-nb.table(corpus.overview(tables), "每个部门、每个年度：印刷的合计、文件、单位/项目/指标个数、各级别问题数")
+overview = corpus.overview(tables)
+nb.table(overview, "每个部门、每个年度：城市、版式、印刷的合计（未印合计的表：项目之和）、文件、单位/项目/指标/部门整体目标"
+                   "个数、各级别问题数")
 
 # %% [markdown]
 # ## 各部门支出
@@ -31,7 +34,7 @@ nb.table(corpus.overview(tables), "每个部门、每个年度：印刷的合计
 # 各部门的合计，按年度并列；各部门内部按单位的支出见「4 图表」（每个部门单独成图，不混合不同部门的单位）。
 
 # %%
-charts.spending_by_department(tables["units"]) if several else nb.note("只有一个部门：见「4 图表」。")
+charts.spending_by_department(overview) if several else nb.note("只有一个部门：见「4 图表」。")
 
 # %% [markdown]
 # ## 各部门的指标构成
