@@ -62,7 +62,8 @@ def main() -> None:
             lines.append(f"| {path.parent.name} | {name} | yes | {r['layout']} | {r['projects']} | {r['indicators']} | "
                          f"{r['targets']} | {', '.join(map(str, r['doubt'])) or '—'} | {r['seconds']:.1f} |")
         else:
-            lines.append(f"| {path.parent.name} | {name} | **no**: {r['reason'][:160]} | | | | | | {r['seconds']:.1f} |")
+            lines.append(f"| {path.parent.name} | {name} | **no**: {r['reason'][:160]} | | | | | | "
+                         f"{r['seconds']:.1f} |")
     read = [r for r in results if r["read"]]
     lines += ["", f"{len(read)} of {len(files)} files read; {sum(r['projects'] for r in read)} projects, "
               f"{sum(r['indicators'] for r in read)} indicators, {sum(r['targets'] for r in read)} department "
