@@ -31,8 +31,8 @@ def city_of(department: str | None) -> str:
 
 def index(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """(source, department, year) of every table row that names them, once each, in the order they come."""
-    parts = [tables[n][["source", "department", "year"]] for n in _NAMED
-             if n in tables and {"source", "department", "year"} <= set(tables[n].columns)]
+    parts = [tables[n].reindex(columns=["source", "department", "year"]) for n in _NAMED
+             if n in tables and {"source", "department"} <= set(tables[n].columns)]  # an older folder: no year
     if not parts:
         return pd.DataFrame(columns=["source", "department", "year"])
     out = pd.concat(parts, ignore_index=True)
