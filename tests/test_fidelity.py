@@ -43,7 +43,7 @@ def test_renderings_cover_every_axis():
             seen[(s["producer"], axis)].add(s[axis])
     for producer, axes in Setting.CAN.items():
         for axis in axes:
-            want = {v for v in Setting.AXES[axis] if not (v in ("cid", "rotate") and producer != "canvas")}
+            want = set(Setting.values(producer, axis))
             assert seen[(producer, axis)] == want, (producer, axis)
     assert len(MANIFEST) >= 30
 
