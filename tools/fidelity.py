@@ -152,7 +152,7 @@ class Setting:
     # drawn after the others, from a stream of their own, so that a seed draws the table and settings it drew
     # before these were axes (a regression found then is the same rendering): the Noto CJK faces, whose
     # declared metrics are tall (``faces.py``), and the rows of Writer and platypus (auto or tight: little
-    # room around a line; how high a row of text is, is not theirs to set any lower)
+    # room around a line, on a ruled table; how high a row of text is, is not theirs to set any lower)
     NOTO: ClassVar[tuple[str, ...]] = ("noto-sans", "noto-serif")
     FIRST_CAN: ClassVar[dict[str, set[str]]] = {**CAN, "platypus": CAN["platypus"] - {"rows"},
                                                 "writer": CAN["writer"] - {"rows"}}
@@ -178,7 +178,11 @@ class Setting:
             if values.get("font") in ("sans", "serif") and later.random() < 0.5:
                 values["font"] = later.choice(cls.NOTO)
             if "rows" in cls.CAN[producer] and "rows" not in values:
-                values["rows"] = later.choice(cls.values(producer, "rows"))
+                # tight rows where rules part them: a report engine that splits a row at the page foot, with
+                # no rule and no white space between rows, leaves the rest of a split row's cell and the
+                # next row's cell as one block of lines (which the reader cannot cut for sure)
+                values["rows"] = later.choice(cls.values(producer, "rows")) \
+                    if values["borders"] in ("all", "hairline") else "auto"
         return cls(producer=producer, **values)
 
     def label(self) -> str:
@@ -497,7 +501,13 @@ def doubt_case() -> tuple[dict, list[int]]:
 
 
 def one(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     truth, s = case(args.seed, later=args.seed not in FIRST_DRAW)
+    if args.set:  # the same table in another setting: --set rows=tight,borders=none
+        pairs = dict(kv.split("=", 1) for kv in args.set.split(","))
+        s = replace(s, **{k: type(getattr(s, k))(v) if not isinstance(getattr(s, k), bool) else v == "True"
+                          for k, v in pairs.items()})
     out = Path(args.out or "fidelity_case.pdf")
     pages = render(truth, s, out)
     diffs, doubts, chose = check(out, truth, pages, s.producer)
@@ -527,6 +537,7 @@ def main() -> int:
     o = sub.add_parser("one")
     o.add_argument("seed")
     o.add_argument("--out")
+    o.add_argument("--set", help="draw it with these settings instead: rows=tight,borders=none")
     args = ap.parse_args()
     return {"run": run, "commit": commit, "regress": regress, "one": one}[args.cmd](args)
 
