@@ -85,10 +85,33 @@ class OcrPage:
 
 @functools.cache
 def engine():
-    """One RapidOCR engine per process (its models load once)."""
+    """One RapidOCR engine per process (its models load once), its ONNX Runtime sessions made again without
+    spinning threads (``_calm``)."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(max_side_len=MAX_SIDE)
+    ocr = RapidOCR(max_side_len=MAX_SIDE)
+    for holder in (ocr.text_det.infer, ocr.text_rec.session):  # the angle classifier is never used
+        holder.session = _calm(holder.session)
+    return ocr
+
+
+def _calm(session):
+    """``session`` made again with the same model, providers and options, but threads that wait for work
+    asleep instead of spinning.  ONNX Runtime's threads spin by default: on a machine running anything else
+    (another worker, another user) they took as much CPU again as the work and made recognition slower
+    (measured on 2 cores: 14–17 CPU seconds for a dense page's lines against 8–9 with one thread); asleep,
+    two threads cost about what one does and still share the work when the cores are free."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    old = session.get_session_options()
+    options.log_severity_level = old.log_severity_level
+    options.enable_cpu_mem_arena = old.enable_cpu_mem_arena
+    options.graph_optimization_level = old.graph_optimization_level
+    options.intra_op_num_threads, options.inter_op_num_threads = old.intra_op_num_threads, old.inter_op_num_threads
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return ort.InferenceSession(session._model_path, sess_options=options, providers=session.get_providers())
 
 
 def _render(path: Path, page: int) -> tuple[np.ndarray, float, float]:
@@ -312,19 +335,25 @@ def _full(c: str) -> bool:
     return ord(c) > 0x2e80  # CJK and full-width forms take an em
 
 
-def widths(text: str, words: list[str], boxes: list) -> str:
+def _em(chars: list[str], centres: list[float]) -> float | None:
+    """The median step between two Chinese characters side by side on a line; None with fewer than three."""
+    steps = sorted(centres[i + 1] - centres[i] for i in range(len(chars) - 1)
+                   if "\u4e00" <= chars[i] <= "\u9fff" and "\u4e00" <= chars[i + 1] <= "\u9fff")
+    return steps[len(steps) // 2] if len(steps) >= 3 else None
+
+
+def widths(text: str, words: list[str], boxes: list, em: float | None = None) -> str:
     """``text`` with each bracket, colon, semicolon, comma and > < set full or half width by the room it takes on
     the line: the distance between its neighbours' centres less their own half widths, against the line's
-    em (the median step between two Chinese characters).  A mark at either end of the line, between two
-    digits (``1,330.91``), or on a line without enough Chinese to measure is left as read."""
+    em (the median step between two Chinese characters; ``em`` for a line with too few to measure, the
+    page's).  A mark at either end of the line, between two digits (``1,330.91``), or on a line without an em
+    to measure it by is left as read."""
     if len(words) != len(text) or "".join(words) != text or len(boxes) != len(text):
         return text
     centres = [(b[0][0] + b[1][0]) / 2 for b in boxes]
-    steps = sorted(centres[i + 1] - centres[i] for i in range(len(text) - 1)
-                   if "\u4e00" <= text[i] <= "\u9fff" and "\u4e00" <= text[i + 1] <= "\u9fff")
-    if len(steps) < 3:
+    em = _em(list(text), centres) or em
+    if not em:
         return text
-    em = steps[len(steps) // 2]
     out = list(text)
     for i in range(1, len(text) - 1):
         c = text[i]
@@ -418,12 +447,29 @@ def _boxes(img: np.ndarray) -> list[tuple[float, float, float, float, str, float
 
 def _read_crops(img: np.ndarray, crops: list[tuple[int, int, int, int]]
                 ) -> list[tuple[float, float, float, float, str, float]]:
-    """The lines at ``crops`` (x0, y0, x1, y1) read by RapidOCR's recogniser, in batches (``_finish``)."""
+    """The lines at ``crops`` (x0, y0, x1, y1) read by RapidOCR's recogniser, in batches (``_finish``).  A line
+    read with less confidence than ``LOW_CONFIDENCE`` is read again from crops a little taller, shorter and
+    wider, and the most confident reading kept: on a short line the recogniser's reading turns on a few
+    pixels of margin (``区)`` alone on its line was read ``区`` at 0.76, ``区)`` at 0.85 from a taller crop)."""
     if not crops:
         return []
     ocr = engine()
+    h, w = img.shape
+    crops = list(crops)
     images = [np.dstack([img[y0:y1, x0:x1]] * 3) for x0, y0, x1, y1 in crops]
     read, _ = ocr.text_rec(images, True)
+    again = []  # (line, crop): the other crops of the lines read with little confidence
+    for i, (x0, y0, x1, y1) in enumerate(crops):
+        if read[i][1] < LOW_CONFIDENCE:
+            d = max(1, round(0.1 * (y1 - y0)))
+            again += [(i, c) for c in ((x0, max(0, y0 - d), x1, min(h, y1 + d)), (x0, y0 + d, x1, y1 - d),
+                                       (x0, y0, min(w, x1 + 4 * d), y1))]
+    if again:
+        more, _ = ocr.text_rec([np.dstack([img[y0:y1, x0:x1]] * 3) for _, (x0, y0, x1, y1) in again], True)
+        for (i, crop), got in zip(again, more):
+            if got[1] > read[i][1] + 0.05:
+                read[i], crops[i] = got, crop
+                images[i] = np.dstack([img[crop[1]:crop[3], crop[0]:crop[2]]] * 3)
     quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32) for x0, y0, x1, y1 in crops]
     read = ocr.cal_rec_boxes(images, quads, [list(r) for r in read])
     return _finish([(x0, y0, x1, y1, text, float(score), word)
@@ -439,8 +485,9 @@ def _finish(lines: list[tuple], img: np.ndarray) -> list[tuple[float, float, flo
     comparators by the bars printed under them (``doubled``)."""
     heights = sorted(y1 - y0 for _, y0, _, y1, text, score, _ in lines if score >= READ_SCORE and len(text) >= 3)
     em = heights[len(heights) // 2] if heights else 0.0
-    out = []
+    read = []  # (line, text, score, characters, their boxes)
     for x0, y0, x1, y1, text, score, word in lines:
+        chars, boxes = [], []
         if score < READ_SCORE:
             if not em or y1 - y0 < 0.7 * em or x1 - x0 < 1.5 * em:
                 continue  # a speck, a smudge
@@ -455,26 +502,36 @@ def _finish(lines: list[tuple], img: np.ndarray) -> list[tuple[float, float, flo
                     chars, boxes, confs = chars[:-1], boxes[:-1], confs[:-1]
                 while len(chars) > 1 and chars[0] in _DOUBTED_MARKS and confs[0] < SPECK_MARK:
                     chars, boxes, confs = chars[1:], boxes[1:], confs[1:]
+                for i in _unsure_comparators(chars, confs):
+                    chars[i], score = "≥", min(score, confs[i])
                 text = "".join(chars)
+        read.append(((x0, y0, x1, y1), text, score, chars, boxes))
+    # the page's em, for a line with too few Chinese characters side by side to measure its own
+    ems = sorted(e for *_, chars, boxes in read if chars and len(chars) == len(boxes)
+                 and (e := _em(chars, [(b[0][0] + b[1][0]) / 2 for b in boxes])))
+    page_em = ems[len(ems) // 2] if ems else None
+    out = []
+    for (x0, y0, x1, y1), text, score, chars, boxes in read:
+        if chars:
             crop = img[max(0, int(y0)):int(y1) + 1, max(0, int(x0)):int(x1) + 1]
-            text = doubled(widths(text, chars, _snapped(chars, boxes, crop, max(0, int(x0)))), chars, boxes, img)
+            snapped = _snapped(chars, boxes, crop, max(0, int(x0)), page_em)
+            text = doubled(widths(text, chars, snapped, page_em), chars, boxes, img)
         out.append((x0, y0, x1, y1, text, score))
     return out
 
 
-def _snapped(chars: list[str], boxes: list, crop: np.ndarray, left: int) -> list:
+def _snapped(chars: list[str], boxes: list, crop: np.ndarray, left: int, em: float | None = None) -> list:
     """The characters' boxes with each Chinese character's put where its ink is: between the blank columns of
     the line nearest to half an em either side of where the recogniser places it.  Its places come from its
     output steps (a fifth of an em apart at 200 dpi); two of them, off by a step each way, put a bracket
-    between two characters half an em from where it is, and ``widths`` measured it wrong."""
+    between two characters half an em from where it is, and ``widths`` measured it wrong.  ``em``: the page's,
+    for a line with too few Chinese characters side by side to measure its own."""
     if len(chars) != len(boxes) or not crop.size:
         return boxes
     centres = [(b[0][0] + b[1][0]) / 2 - left for b in boxes]
-    steps = sorted(centres[i + 1] - centres[i] for i in range(len(chars) - 1)
-                   if "\u4e00" <= chars[i] <= "\u9fff" and "\u4e00" <= chars[i + 1] <= "\u9fff")
-    if len(steps) < 3:
+    em = _em(chars, centres) or em
+    if not em:
         return boxes
-    em = steps[len(steps) // 2]
     blank = np.nonzero((_ink(crop) > 0).sum(axis=0) == 0)[0]
 
     def nearest(target: float, lo: float, hi: float) -> float | None:
@@ -490,6 +547,23 @@ def _snapped(chars: list[str], boxes: list, crop: np.ndarray, left: int) -> list
             continue
         shift = (a + b) / 2 - c
         out.append([[p[0] + shift, p[1]] for p in box])
+    return out
+
+
+_VALUE_START = ("指标值:", "指标值：")
+UNSURE_TWO = 0.8
+
+
+def _unsure_comparators(chars: list[str], confs: list[float]) -> list[int]:
+    """Where a value begins (right after 指标值:) with a 2 the recogniser doubts, followed by a digit: a ≥ it
+    could not read (``≥95%`` read ``295%`` with 0.44–0.58 confidence; a printed 2 there is read with 0.99).
+    It is set to ≥ (``doubled`` then counts its bars: ≧), and the line takes that confidence, so that its cell
+    is an ``ocr_doubt``."""
+    out = []
+    for i in range(1, len(chars) - 1):
+        if (chars[i] == "2" and confs[i] < UNSURE_TWO and chars[i + 1].isdigit()
+                and "".join(chars[max(0, i - 4):i]).endswith(_VALUE_START)):
+            out.append(i)
     return out
 
 
@@ -574,11 +648,13 @@ def _table(img: np.ndarray, boxes: list, ys: list[float], xs: list[float], page:
             c = next((i for i in range(n_cols) if xs[i] <= (a + b) / 2 < xs[i + 1]), None)
             if part and c is not None:
                 pieces.setdefault((r, c), []).append((cy, a, part, s))
+    heights = sorted(b[3] - b[1] for b in boxes)
+    em = heights[len(heights) // 2] / CROP_HEIGHT if heights else 0.0
     cells, confidence = [], {}
     for r in range(n_rows):
         row = []
         for c in range(n_cols):
-            got = pieces.get((r, c), [])
+            got = _openers(pieces.get((r, c), []), em)
             text = _STRAY.sub("", _join_lines([(y, x, t) for y, x, t, _ in got]))
             text = repair(paired(_ONE_LINE_COLON.sub(r"\1", _EDGE.sub("", text))))
             row.append(text)
@@ -587,6 +663,26 @@ def _table(img: np.ndarray, boxes: list, ys: list[float], xs: list[float], page:
         cells.append(row)
     rows_y = [(height_pt - ys[i] / scale, height_pt - ys[i + 1] / scale) for i in range(n_rows)]
     return PageTable(page, "lattice", cells, rows_y), confidence
+
+
+def _openers(lines: list[tuple[float, float, str, float]], em: float) -> list[tuple[float, float, str, float]]:
+    """A cell's lines (y, x, text, confidence), with a bracket that opens a line (``widths`` cannot measure it:
+    a bracket hugs the text it encloses, so only its outer side tells its width) set full or half width by
+    where its ink begins against the cell's other lines: a full-width （ is drawn in the right half of its
+    em, half an em in from where the line begins; a ( at its start.  (Every line's crop begins the same
+    distance before its ink; the name column's lines are aligned to the left.)"""
+    if len(lines) < 2 or not em:
+        return lines
+    out = []
+    for i, (y, x, text, score) in enumerate(lines):
+        if text[:1] in ("(", "（"):
+            start = min(o[1] for j, o in enumerate(lines) if j != i)
+            if x - start > 0.28 * em:
+                text = "（" + text[1:]
+            elif abs(x - start) < 0.15 * em:
+                text = "(" + text[1:]
+        out.append((y, x, text, score))
+    return out
 
 
 # a glance: the top of the page (the title, 部门名称, the header, the first lines of each column) at this dpi
