@@ -146,5 +146,5 @@ def test_a_character_is_placed_by_its_glyph_not_by_the_box_its_font_declares():
     inked = [textpage.get_charbox(i) for i in range(textpage.count_chars()) if textpage.get_text_range(i, 1) == "合"]
     assert len(inked) == len(he)
     for c in he:
-        left, bottom, right, top = min(inked, key=lambda b: abs(b[0] - c.x0))
+        left, bottom, _, top = min(inked, key=lambda b: abs(b[0] - c.x0))
         assert c.y0 <= bottom and top <= c.y1 and abs(left - c.x0) < c.width / 2

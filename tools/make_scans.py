@@ -6,6 +6,7 @@ sprinkled with speckles, then saved as a JPEG inside a PDF with no text layer.  
 the same images.
 
     python tools/make_scans.py fixtures            # tests/fixtures/scans: a few small ones, with their truth
+    python tools/make_scans.py noto                # only the Noto CJK Calc export's scan among them
     python tools/make_scans.py bench --out DIR     # the OCR benchmark's set: every dpi, several angles, and
                                                    # pages as full as the seed's (DIR/dense)
 """
@@ -126,6 +127,39 @@ def fixtures() -> None:
     disclosure(out, FIXTURES / "corpus" / "minzheng_2023.pdf")
     print(out.relative_to(ROOT), out.stat().st_size, "bytes")
     borderless()
+    noto_cramped()
+
+
+def noto_cramped() -> None:
+    """A table of several units exported by Calc in Noto Sans CJK SC with cramped rows, thin borders on every
+    cell (``tools/make_fixtures.py noto_spreadsheets``), scanned at 200 dpi turned 0.4°: the class whose units
+    after the first were read as projects (needs LibreOffice)."""
+    import random
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from fidelity import random_truth
+    from make_fixtures import spreadsheet
+
+    def units(t: dict) -> int:
+        return sum(r["kind"] == "unit" for r in t["rows"])
+
+    k = 0
+    truth = random_truth(random.Random(f"scan:noto:{k}"))
+    while units(truth) < 3 or len(truth["rows"]) > 14:  # three units, two pages or so
+        k += 1
+        truth = random_truth(random.Random(f"scan:noto:{k}"))
+    truth["title"] = f"{truth['department']}2024年项目支出绩效目标表（含转移支付项目）"
+    truth["year"] = 2024
+    out = OUT / "noto_cramped_200dpi.pdf"
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "table.pdf"
+        truth["pages"] = spreadsheet(truth, pdf, font="Noto Sans CJK SC", border_style="thin", line_height=11.5,
+                                     row_pad=0.5)
+        scan(pdf, out, 200, 0.4, seed="noto_cramped", quality=70)
+    out.with_suffix(".json").write_text(json.dumps([truth], ensure_ascii=False, indent=1), encoding="utf-8")
+    print(out.relative_to(ROOT), out.stat().st_size, "bytes", len(truth["rows"]), "rows")
 
 
 def borderless() -> None:
@@ -167,11 +201,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("fixtures")
+    sub.add_parser("noto", help="only the scan of the Noto CJK Calc export (tests/fixtures/scans)")
     b = sub.add_parser("bench")
     b.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.what == "fixtures":
         fixtures()
+    elif args.what == "noto":
+        noto_cramped()
     else:
         bench(args.out, [FIXTURES / "corpus" / "minzheng_2023.pdf", FIXTURES / "corpus" / "chengguan_2024.pdf"])
     return 0

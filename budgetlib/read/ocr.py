@@ -318,19 +318,23 @@ def _cell_lines(bw: np.ndarray, rules: np.ndarray, ys: list[float], xs: list[flo
 
 def _speck_at_end(ink: np.ndarray, runs: list[tuple[int, int]], em: float) -> bool:
     """Whether the last run of inked columns of a line is a speck of the scan: less ink than a 。 or ， (a
-    twentieth of an em squared) more than a quarter of an em from the rest of the line (a 。 or ， that ends a
-    line stands closer to the character before it: at most 0.24 em in the scans measured).  A line's first
-    run is never taken for one: a ， that begins a line stands half an em from the character after it."""
+    twentieth of an em squared), less than 0.28 em wide and high (a ， is a third of an em high, a 。 as wide),
+    more than a quarter of an em from the rest of the line (a 。 or ， that ends a line stands closer to the
+    character before it: at most 0.24 em at 150 and 200 dpi, 0.34 at 300).  A line's first run is never
+    taken for one: a ， that begins a line stands half an em from the character after it."""
     g0, g1 = runs[-1]
-    return g0 - runs[-2][1] > 0.27 * em and ink[:, g0:g1].sum() < 0.045 * em * em
+    rows = np.nonzero(ink[:, g0:g1].any(axis=1))[0]
+    return (g0 - runs[-2][1] > 0.27 * em and ink[:, g0:g1].sum() < 0.045 * em * em
+            and max(g1 - g0, rows[-1] - rows[0] + 1) < 0.28 * em)
 
 
 # a speck of the scan read as a Latin mark between two characters that are not digits or letters: a budget
 # table never prints one there (a real decimal point stands between digits)
 _STRAY = re.compile(r"(?<=[^\x00-\x7f]|\))[.·'`,](?=[^\x00-\x7f]|\()")
 # ... or at a line's edge: a Latin mark before the first Chinese character or quote of a line (Chinese
-# text never starts a line with one), a dot or tick after the last
-_EDGE = re.compile(r"(?m)^[·'`.:](?=[\u4e00-\u9fff“‘（])|(?<=[^\x00-\x7f])[·'`]$")
+# text never starts a line with one) or a tick before its first digit (``'5.00``: an amount's cell that would
+# not parse), a dot or tick after the last
+_EDGE = re.compile(r"(?m)^[·'`.:](?=[\u4e00-\u9fff“‘（])|^[·'`:](?=\d)|(?<=[^\x00-\x7f])[·'`]$")
 # ... or a colon after a cell of one line (a name: 合计：)
 _ONE_LINE_COLON = re.compile(r"^([^\n]*[\u4e00-\u9fff])[:：]$")
 _SPECK = re.compile(r"[\s。.,，、·'‘’`\-_:：;；]*")
