@@ -43,7 +43,7 @@ def test_renderings_cover_every_axis():
             seen[(s["producer"], axis)].add(s[axis])
     for producer, axes in Setting.CAN.items():
         for axis in axes:
-            want = {v for v in Setting.AXES[axis] if not (v in ("cid", "rotate") and producer != "canvas")}
+            want = set(Setting.values(producer, axis))
             assert seen[(producer, axis)] == want, (producer, axis)
     assert len(MANIFEST) >= 30
 
@@ -116,3 +116,35 @@ def test_geometry_alone_does_not_switch_a_page_a_row_crosses(monkeypatch):
     doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
     assert [d.page for d in doubts] == [1]
     assert doubts[0].rule == "extraction_doubt.geometry" and "单元格对齐方式" in doubts[0].message
+
+
+def test_a_character_is_placed_by_its_glyph_not_by_the_box_its_font_declares():
+    """LibreOffice embeds the Noto CJK faces declaring ``/Ascent 0 /Descent 0``, and playa (whose layout camelot
+    reads) then places each character by the font's FontBBox: its box lies wholly below its baseline, most of a
+    line under the glyph (合计 was read with the first unit's name).  Placed by its glyph (``glyphs.py``), the
+    box holds what pdfium finds the glyph to cover, on the fixture that read wrong before."""
+    import pypdfium2 as pdfium
+    from playa import open as open_pdf
+    from playa.miner import LAParams, LTChar, LTContainer, extract_page
+
+    from budgetlib.read.glyphs import place_glyphs
+
+    path = FIXTURES / "libreoffice_noto_cramped.pdf"
+
+    def chars(layout) -> list:
+        out = []
+        for obj in layout:
+            out += [obj] if isinstance(obj, LTChar) else chars(obj) if isinstance(obj, LTContainer) else []
+        return out
+
+    with open_pdf(str(path), space="page") as doc:
+        layout = extract_page(doc.pages[0], LAParams(detect_vertical=False))
+    he = [c for c in chars(layout) if c.get_text() == "合"]
+    assert he and all(c.y1 < c.matrix[5] for c in he)  # declared: under the baseline
+    place_glyphs(layout)
+    textpage = pdfium.PdfDocument(str(path))[0].get_textpage()
+    inked = [textpage.get_charbox(i) for i in range(textpage.count_chars()) if textpage.get_text_range(i, 1) == "合"]
+    assert len(inked) == len(he)
+    for c in he:
+        left, bottom, _, top = min(inked, key=lambda b: abs(b[0] - c.x0))
+        assert c.y0 <= bottom and top <= c.y1 and abs(left - c.x0) < c.width / 2

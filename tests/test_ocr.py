@@ -69,6 +69,15 @@ def test_every_amount_is_exact_or_flagged(scans, name):
 
 
 @pytest.mark.parametrize("name", [p.name for p in SCANS])
+def test_units_are_told_from_projects_as_on_a_text_page(scans, name):
+    """By structure and arithmetic, on scans as on text pages: a unit after the first is not read as a project
+    (``noto_cramped_200dpi.pdf``: Calc in Noto Sans CJK SC with cramped rows, three units)."""
+    doc, truth = scans[name]
+    assert [r.kind for r in doc.rows] == [w["kind"] for w in truth["rows"]]
+    assert not [f for f in doc.findings if f.check in ("missing_goal", "missing_indicators")]
+
+
+@pytest.mark.parametrize("name", [p.name for p in SCANS])
 def test_names_department_and_year_come_from_the_image(scans, name):
     doc, truth = scans[name]
     assert doc.department == truth["department"] and doc.year == truth["year"] and doc.year_from in ("title", "cover")
@@ -126,6 +135,30 @@ def test_the_indicator_grammar_fixes_only_its_separators():
         "1、1-产出指标；11-数量指标；对来穗人员；实施周期指标值:1"
     assert repair("1、3-满意度指标；31-服务对象满意度；24小时服务满意度；实施周期指标值:1") == \
         "1、3-满意度指标；31-服务对象满意度；24小时服务满意度；实施周期指标值:1"
+    # an item whose level-1 code lost its dash; a speck read as a quote before a value's label (a field may
+    # begin with a quote: “好差评”服务评价)
+    assert repair("人员数量。3、1产出指标：11-数量指标；") == "人员数量。3、1-产出指标；11-数量指标；"
+    assert repair("服务对象家属满意度;“实施周期指标值:≥90%") == "服务对象家属满意度；实施周期指标值:≥90%"
+    assert repair("31-服务对象满意度；“好差评”服务评价；实施周期指标值:1") == \
+        "31-服务对象满意度；“好差评”服务评价；实施周期指标值:1"
+
+
+def test_a_2_the_recogniser_doubts_where_a_value_begins_is_a_comparator():
+    """``≥95%`` read ``295%`` comes with 0.44–0.58 confidence on its 2 (a printed 2 there: 0.99): where the
+    grammar has a value begin (after 指标值:, on the line or at the end of the line above), such a 2 followed by
+    a digit is the comparator; a sure 2, or one elsewhere, stays."""
+    from budgetlib.read.ocr import _unsure_comparators
+
+    def unsure(text: str, doubted: int, before: str = "") -> list[int]:
+        confs = [0.5 if i == doubted else 0.99 for i in range(len(text))]
+        return _unsure_comparators(list(text), confs, before)
+
+    assert unsure("实施周期指标值:295%；", 8) == [8]
+    assert unsure("295%；年度指标值:≥95%", 0, before="…；实施周期指标值:") == [0]
+    assert unsure("实施周期指标值:295%；", 9) == []  # the doubted character is not the 2
+    assert unsure("实施周期指标值:2个小时", 8) == []  # no digit after it: 2个 is a count
+    assert unsure("295%；年度指标值:≥95%", 0, before="通过") == []  # not where a value begins
+    assert unsure("22-社会效益", 0, before="1、2-效益指标；") == []
 
 
 _FONTS = {"Noto Sans CJK": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
@@ -171,6 +204,47 @@ def test_comparators_are_told_by_the_bars_printed_under_them(font, dpi):
     assert all(not (r in "≦≧" and p not in "≦≧") for r, p in zip(read, printed))  # no bar invented
     if (font, dpi) != ("AR PL UMing", 150):
         assert read == printed
+
+
+def test_the_lines_of_a_ruled_table_are_found_from_its_ink():
+    """A ruled page's text lines come from the ink of each column between its rules, not from a detector:
+    one crop per line of each cell (two lines of a cell apart, a cell's line apart from its neighbour's across
+    the rule), none for a speck, a line printed across a horizontal rule one line, and the text above the table
+    (the title; 部门名称 and 单位 two ems apart: two crops)."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from budgetlib.read import ocr
+
+    noto = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    if not Path(noto).exists():
+        pytest.skip("Noto Sans CJK is not installed (apt-get install fonts-noto-cjk)")
+    font = ImageFont.truetype(noto, 20, index=2)
+    img = Image.new("L", (1400, 500), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((40, 20), "部门名称：广州市荔湾区民政局", font=font, fill=0)
+    draw.text((1100, 20), "单位：万元", font=font, fill=0)
+    for y in (80, 200, 330, 460):
+        draw.line((30, y, 1370, y), fill=0, width=2)
+    for x in (30, 400, 700, 1370):
+        draw.line((x, 80, x, 460), fill=0, width=2)
+    draw.text((40, 100), "社区党组织服务群众经费", font=font, fill=0)
+    draw.text((40, 130), "（荔湾区）", font=font, fill=0)
+    draw.text((410, 120), "60.00", font=font, fill=0)
+    draw.text((710, 95), "通过全面深入开展社区党组织服务群众工作，组织", font=font, fill=0)
+    draw.text((710, 125), "开展为群众办实事实践活动，提升社区党组织的执行", font=font, fill=0)
+    draw.text((710, 189), "力和为民办实事的工作能力。", font=font, fill=0)  # across the rule at 200
+    draw.ellipse((200, 260, 202, 262), fill=0)  # a speck in an empty part of a cell
+    draw.text((40, 350), "区禁毒专项经费", font=font, fill=0)
+    bw, horizontal, vertical = ocr._rules(np.array(img))
+    ys, xs = ocr._grid(horizontal, vertical)
+    assert len(ys) == 4 and len(xs) == 4
+    crops = sorted(ocr._cell_lines(bw, horizontal | vertical, ys, xs), key=lambda c: (c[1], c[0]))
+    centres = [((x0 + x1) / 2, (y0 + y1) / 2) for x0, y0, x1, y1 in crops]
+    assert len(crops) == 9
+    assert sum(cy < 80 for _, cy in centres) == 2  # 部门名称 … and 单位：万元, apart
+    assert sum(cx > 700 and 80 < cy < 230 for cx, cy in centres) == 3  # the goal's lines, one across the rule
+    assert not any(180 < cx < 220 and 240 < cy < 280 for cx, cy in centres)  # no speck
 
 
 def test_a_line_the_recogniser_cannot_read_is_kept_unread_not_dropped():

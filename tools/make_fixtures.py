@@ -2,6 +2,7 @@
 
     python tools/make_fixtures.py            # everything (needs LibreOffice for the spreadsheet export)
     python tools/make_fixtures.py --no-office   # skip the LibreOffice exports (spreadsheet, Word)
+    python tools/make_fixtures.py --noto        # only the Noto CJK spreadsheets (the others as they are)
 
 Writes ``data/raw/jinhua_performance_targets.pdf`` (the bundled sample) and ``tests/fixtures/*.pdf``
 with ``tests/fixtures/manifest.json``: for every fixture, its ground-truth file and the page on
@@ -204,6 +205,18 @@ def spreadsheet(truth: dict, out: Path, *, two_row_header: bool = False, note: s
     return find_pages(out, truth)
 
 
+def noto_spreadsheets(jinhua: dict, other: dict, record) -> None:
+    """Calc exports in the Noto CJK faces, whose metrics are tall and which LibreOffice embeds declaring no
+    descent (a reader that places a character by its font's FontBBox puts it a line low), with hand-set row
+    heights that leave little room around a line: thin borders on every cell, and none at all."""
+    cramped = FIX / "libreoffice_noto_cramped.pdf"
+    record(cramped, "jinhua_truth.json", jinhua, spreadsheet(jinhua, cramped, font="Noto Sans CJK SC",
+                                                              border_style="thin", line_height=11.5, row_pad=0.5))
+    plain = FIX / "libreoffice_noto_borderless.pdf"
+    record(plain, "other_truth.json", other, spreadsheet(other, plain, font="Noto Serif CJK SC", border_style=None,
+                                                          line_height=11.5, row_pad=0.5))
+
+
 def embed(table_pdf: Path, out: Path, before: Path, after: Path, n_before: int, n_after: int) -> int:
     """Build a disclosure: pages of real documents, then the table, then more real pages."""
     doc = pdfium.PdfDocument.new()
@@ -254,6 +267,7 @@ def bad_inputs(sample: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-office", action="store_true", help="skip the LibreOffice spreadsheet export")
+    ap.add_argument("--noto", action="store_true", help="only the Noto CJK spreadsheets (the rest kept as they are)")
     args = ap.parse_args()
     FIX.mkdir(parents=True, exist_ok=True)
     jinhua, other = load("jinhua_truth.json"), load("other_truth.json")
@@ -265,6 +279,13 @@ def main() -> None:
         key = str(path.relative_to(ROOT))
         manifest[key] = {"truth": truth_name, "pages": pages}
         print(f"{key}: {len(truth['rows'])} rows on {max(pages)} pages")
+
+    if args.noto:
+        manifest.update(json.loads((FIX / "manifest.json").read_text(encoding="utf-8")))
+        noto_spreadsheets(jinhua, other, record)
+        (FIX / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
+                                           encoding="utf-8")
+        return
 
     sample = ROOT / "data" / "raw" / "jinhua_performance_targets.pdf"
     sample.parent.mkdir(parents=True, exist_ok=True)
@@ -324,6 +345,7 @@ def main() -> None:
         record(office2, "other_truth.json", other, spreadsheet(
             other, office2, two_row_header=True, numbers=True, font="WenQuanYi Micro Hei", border_style="thin",
             note="注：本表金额单位为万元，项目按资金使用单位列示。", widths=(30, 12, 12, 13, 11, 34, 46)))
+        noto_spreadsheets(jinhua, other, record)
     else:
         old = json.loads((FIX / "manifest.json").read_text(encoding="utf-8"))
         manifest.update({k: v for k, v in old.items() if "libreoffice" in k or "word_docx" in k})

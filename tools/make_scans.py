@@ -6,7 +6,9 @@ sprinkled with speckles, then saved as a JPEG inside a PDF with no text layer.  
 the same images.
 
     python tools/make_scans.py fixtures            # tests/fixtures/scans: a few small ones, with their truth
-    python tools/make_scans.py bench --out DIR     # the OCR benchmark's set: every dpi, several angles
+    python tools/make_scans.py noto                # only the Noto CJK Calc export's scan among them
+    python tools/make_scans.py bench --out DIR     # the OCR benchmark's set: every dpi, several angles, and
+                                                   # pages as full as the seed's (DIR/dense)
 """
 
 from __future__ import annotations
@@ -125,6 +127,39 @@ def fixtures() -> None:
     disclosure(out, FIXTURES / "corpus" / "minzheng_2023.pdf")
     print(out.relative_to(ROOT), out.stat().st_size, "bytes")
     borderless()
+    noto_cramped()
+
+
+def noto_cramped() -> None:
+    """A table of several units exported by Calc in Noto Sans CJK SC with cramped rows, thin borders on every
+    cell (``tools/make_fixtures.py noto_spreadsheets``), scanned at 200 dpi turned 0.4°: the class whose units
+    after the first were read as projects (needs LibreOffice)."""
+    import random
+    import sys
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from fidelity import random_truth
+    from make_fixtures import spreadsheet
+
+    def units(t: dict) -> int:
+        return sum(r["kind"] == "unit" for r in t["rows"])
+
+    k = 0
+    truth = random_truth(random.Random(f"scan:noto:{k}"))
+    while units(truth) < 3 or len(truth["rows"]) > 14:  # three units, two pages or so
+        k += 1
+        truth = random_truth(random.Random(f"scan:noto:{k}"))
+    truth["title"] = f"{truth['department']}2024年项目支出绩效目标表（含转移支付项目）"
+    truth["year"] = 2024
+    out = OUT / "noto_cramped_200dpi.pdf"
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "table.pdf"
+        truth["pages"] = spreadsheet(truth, pdf, font="Noto Sans CJK SC", border_style="thin", line_height=11.5,
+                                     row_pad=0.5)
+        scan(pdf, out, 200, 0.4, seed="noto_cramped", quality=70)
+    out.with_suffix(".json").write_text(json.dumps([truth], ensure_ascii=False, indent=1), encoding="utf-8")
+    print(out.relative_to(ROOT), out.stat().st_size, "bytes", len(truth["rows"]), "rows")
 
 
 def borderless() -> None:
@@ -134,7 +169,15 @@ def borderless() -> None:
     print(out.relative_to(ROOT), out.stat().st_size, "bytes")
 
 
+# pages as full as the seed's: the bundled sample (reportlab, the seed's layout) and the same table exported by
+# Calc in Noto Sans CJK SC with cramped rows (the class a scan of which took 27 s a page), each with its truth
+DENSE = {"jinhua_performance_targets": (ROOT / "data" / "raw" / "jinhua_performance_targets.pdf", "jinhua_truth.json"),
+         "libreoffice_noto_cramped": (FIXTURES / "libreoffice_noto_cramped.pdf", "jinhua_truth.json")}
+
+
 def bench(out: Path, sources: list[Path]) -> None:
+    """The OCR benchmark's scans: ``sources`` (small tables) at 150, 200 and 300 dpi turned -1.8° and +0.9°, in
+    ``out``; the dense pages (``DENSE``) at 200 dpi turned 0.4°, in ``out/dense``."""
     out.mkdir(parents=True, exist_ok=True)
     for src in sources:
         for dpi in (150, 200, 300):
@@ -142,18 +185,30 @@ def bench(out: Path, sources: list[Path]) -> None:
                 target = out / f"{src.stem}_{dpi}_{angle:+.1f}.pdf"
                 scan(src, target, dpi, angle, seed=f"{src.name}:{dpi}:{angle}")
                 shutil.copy(src.with_suffix(".json"), target.with_suffix(".json"))
-    print(f"{len(list(out.glob('*.pdf')))} scans → {out}")
+    dense = out / "dense"
+    dense.mkdir(exist_ok=True)
+    manifest = json.loads((FIXTURES / "manifest.json").read_text(encoding="utf-8"))
+    for name, (src, truth_name) in DENSE.items():
+        target = dense / f"{name}_200_+0.4.pdf"
+        scan(src, target, 200, 0.4, seed=f"dense:{name}")
+        truth = json.loads((ROOT / "tests" / "data" / truth_name).read_text(encoding="utf-8"))
+        truth["pages"] = manifest[str(src.relative_to(ROOT))]["pages"]
+        target.with_suffix(".json").write_text(json.dumps([truth], ensure_ascii=False), encoding="utf-8")
+    print(f"{len(list(out.glob('*.pdf')))} scans and {len(DENSE)} dense ones → {out}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("fixtures")
+    sub.add_parser("noto", help="only the scan of the Noto CJK Calc export (tests/fixtures/scans)")
     b = sub.add_parser("bench")
     b.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     if args.what == "fixtures":
         fixtures()
+    elif args.what == "noto":
+        noto_cramped()
     else:
         bench(args.out, [FIXTURES / "corpus" / "minzheng_2023.pdf", FIXTURES / "corpus" / "chengguan_2024.pdf"])
     return 0

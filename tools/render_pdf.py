@@ -26,6 +26,17 @@ FONTS = {
     "wqy": ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 }
+
+
+def font_file(font: str) -> tuple[str, int]:
+    """The TrueType file (and face index) of ``font``: ``wqy``, ``uming`` or a face of ``faces.FACES``
+    (the Noto CJK faces as TrueType copies)."""
+    if font in FONTS:
+        return FONTS[font]
+    from faces import reportlab_font
+
+    return reportlab_font(font)
+
 CID_FONTS = ("STSong-Light",)  # the reader's own font, not embedded in the PDF
 
 
@@ -95,7 +106,7 @@ class _Drawer:
             if self.font not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(UnicodeCIDFont(self.font))
         else:
-            font_path, index = FONTS[style.font]
+            font_path, index = font_file(style.font)
             self.font = f"F_{style.font}"
             if self.font not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(self.font, font_path, subfontIndex=index))

@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from ..settings import ExtractSettings
+from .glyphs import placed_chars
 from .grid import PageTable, quiet_read
 from .pdf import excerpt
 
@@ -35,12 +36,14 @@ def _borderless(path: Path, page: int, settings: ExtractSettings,
     the text-position table of the page before: its columns are reused, from the top of the page.
     """
     import pdfplumber  # only borderless pages need word positions
+    from pdfplumber.utils import extract_words
 
     with pdfplumber.open(str(path), pages=[page]) as pdf:
         p = pdf.pages[0]
         height = float(p.height)
-        words = p.extract_words(keep_blank_chars=True, x_tolerance=1.5)  # labels such as 总  计 stay whole
-        fine = p.extract_words(x_tolerance=0.5)  # cell texts apart even where a column gap is narrow
+        chars = placed_chars(p.chars)  # where camelot sees them: each glyph's em box on its baseline
+        words = extract_words(chars, keep_blank_chars=True, x_tolerance=1.5)  # labels such as 总  计 stay whole
+        fine = extract_words(chars, x_tolerance=0.5)  # cell texts apart even where a column gap is narrow
     labels, top, head_bottom = _header_band(words)
     if len(labels) < 3:
         return _continuation(path, page, settings, previous, words, height)

@@ -15,6 +15,7 @@ from pathlib import Path
 import camelot
 
 from ..settings import ExtractSettings
+from .glyphs import GlyphHandler, pdfium_em_box
 from .pdf import excerpt
 
 
@@ -37,7 +38,7 @@ class PageTable:
 
 
 def quiet_read(path: Path, pages: list[int], settings: ExtractSettings, **kwargs: object) -> camelot.core.TableList:
-    """camelot.read_pdf on ``pages``, its warnings silenced (what matters is logged by the caller).
+    """camelot on ``pages`` (as ``camelot.read_pdf``), its warnings silenced (what matters is logged by the caller).
 
     ``word_margin`` is pdfminer's: a gap wider than this many character widths reads as a space.  Word
     and LibreOffice Writer put a small gap between Chinese and Latin text (auto-spacing) that is not a
@@ -47,10 +48,10 @@ def quiet_read(path: Path, pages: list[int], settings: ExtractSettings, **kwargs
     one line above the 值 that begins the next) for vertical text, and camelot reads horizontal text
     only: they would be lost.  A budget table prints no vertical text in its cells.
     """
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), GlyphHandler(str(path), pages=",".join(map(str, pages))) as handler:
         warnings.simplefilter("ignore")
-        return camelot.read_pdf(str(path), pages=",".join(map(str, pages)), suppress_stdout=True,
-                                layout_kwargs={"word_margin": settings.word_margin, "detect_vertical": False}, **kwargs)
+        return handler.parse(suppress_stdout=True,
+                             layout_kwargs={"word_margin": settings.word_margin, "detect_vertical": False}, **kwargs)
 
 
 _AMOUNT_LINE = re.compile(r"^\s*-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?\s*$")  # 4,125.06 or 1250
@@ -115,9 +116,10 @@ def _edge_lines(page, rows_y: list[tuple[float, float]], cols: list[tuple[float,
     textpage = page.get_textpage()
     crossing: dict[tuple[bool, int], list[int]] = {}  # (above the top?, column) → character indices
     for i in range(textpage.count_chars()):
-        left, low, right, high = textpage.get_charbox(i, loose=True)
-        if high - low < 1:
+        box = pdfium_em_box(textpage, i)  # where camelot places it (``glyphs.py``)
+        if box is None:
             continue
+        left, low, right, high = box
         mid, centre = (low + high) / 2, (left + right) / 2
         if low < top < high and mid > top:
             above = True
