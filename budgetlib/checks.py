@@ -52,6 +52,7 @@ SEVERITY = {
     "extraction_doubt": "error",  # not the table's: the reader's own (see verify.py), set by extract
     "ocr_doubt": "error",  # not the table's: a field of a scanned page OCR may have misread (read/trust.py)
     "layout_unknown": "warning",  # a page printing a 绩效目标表 title that no known layout reads (not read)
+    "indicator_unnamed": "warning",  # a row of an indicator list (or form) that prints no indicator name
 }
 
 
