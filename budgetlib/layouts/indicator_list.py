@@ -29,6 +29,8 @@ flagged (``amount_unparsed``), and 项目总额 is checked against 财政资金 
 
 from __future__ import annotations
 
+import bisect
+import collections
 import functools
 import itertools
 import re
@@ -42,11 +44,11 @@ from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
 from ..model import Document, Finding, Row
-from .base import squash
+from ..read.chars import Char, PageChars, Run
+from .base import join_parts, squash
 
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
-    from ..read.chars import PageChars
     from ..read.source import LayoutReading, Source
 
 VOCABULARY = RESOURCES_DIR / "layouts" / "indicator_list.toml"
@@ -64,7 +66,6 @@ class Vocabulary:
     form_hits: int
     qualitative: frozenset[str]
     code: re.Pattern[str]
-    notes: tuple[str, ...]
 
     @functools.cached_property
     def by_length(self) -> list[tuple[str, str]]:
@@ -88,7 +89,6 @@ def vocabulary() -> Vocabulary:
         form_hits=int(data["claim"]["form_hits"]),
         qualitative=frozenset(data["comparators"]["qualitative"]),
         code=re.compile(data["names"]["code"]),
-        notes=tuple(data["rows"]["notes"]),
     )
 
 
@@ -265,13 +265,15 @@ class PageTable:
 
 @dataclass
 class Cell:
-    """A printed cell of a block: its text as the page shows it; ``span`` None for a column no rule crosses
-    on the page (the cell runs through it); whether it reaches the table's first and last data rows."""
+    """A printed cell of a block: ``text`` its whole text (the runs drawn from it, ``PageText``), ``shown`` the
+    part the page shows (camelot's cell); ``span`` None for a column no rule crosses on the page (the cell runs
+    through it); whether it reaches the table's first and last data rows."""
 
     span: Span | None
     text: str
     top: bool
     bottom: bool
+    shown: str = ""
 
 
 @dataclass
@@ -303,6 +305,9 @@ class Block:
     def text(self, f: str) -> str:
         return self.cells[f].text if f in self.cells else ""
 
+    def shown(self, f: str) -> str:
+        return self.cells[f].shown if f in self.cells else ""
+
 
 def _spans_of(grid: Grid, rows: range, cols: dict[int, str], fields: tuple[str, ...] | set[str]) -> list[Span]:
     out: dict[int, Span] = {}
@@ -314,19 +319,19 @@ def _spans_of(grid: Grid, rows: range, cols: dict[int, str], fields: tuple[str, 
 
 
 def data_end(grid: Grid, first: int, fields: dict[int, str], voc: Vocabulary, notes: list[str]) -> int:
-    """The row after the list's last: a note printed across the table (备注：…) ends it."""
+    """The row after the list's last: a cell printed across the table (备注：…, 说明事项：…) ends it."""
+    across = max(3, len(set(fields.values())) - 1)
     for r in range(first, grid.n_rows):
-        spans = grid.row(r)
-        if spans and (len(spans) == 1 or (spans[0].c1 - spans[0].c0 + 1 >= max(2, len(fields) - 1)
-                                          and any(spans[0].text.startswith(n) for n in voc.notes))):
-            if any(s.text for s in spans):
-                notes.append(f"page {grid.page}: a row across the table ends the list: {spans[0].text[:40]!r}")
-            return r
+        for span in grid.row(r):
+            if span.text and len({fields[c] for c in span.cols if c in fields}) >= across:
+                notes.append(f"page {grid.page}: a cell across the table ends the list: {span.text[:40]!r}")
+                return r
     return grid.n_rows
 
 
-def read_blocks(table: PageTable, voc: Vocabulary) -> list[Block]:
-    """The blocks of a page's table: cut where a cell of an amount, goal or number column begins."""
+def read_blocks(table: PageTable, voc: Vocabulary, text: PageText | None = None) -> list[Block]:
+    """The blocks of a page's table: cut where a cell of an amount, goal or number column begins; each cell's
+    whole text from ``text`` (what the page shows where it is None)."""
     grid, first, last = table.grid, table.first, table.last
     data = range(first, last)
     if not data:
@@ -343,15 +348,16 @@ def read_blocks(table: PageTable, voc: Vocabulary) -> list[Block]:
         for c, f in pcols.items():
             s = grid.at(a, c)
             if s is not None and not (f in cells and cells[f].text):
-                cells[f] = Cell(s, clean(s.lines or s.text), s.r0 <= first, s.r1 >= last - 1)
+                shown = clean(s.lines or s.text)
+                cells[f] = Cell(s, text.span(s) if text else shown, s.r0 <= first, s.r1 >= last - 1, shown)
         for f in table.absent:
             if f in voc.project:
-                cells[f] = Cell(None, "", True, True)
-        blocks.append(Block(table, cells, _indicator_rows(table, range(a, b), voc), a == first, b == last))
+                cells[f] = Cell(None, text.absent(f) if text else "", True, True)
+        blocks.append(Block(table, cells, _indicator_rows(table, range(a, b), voc, text), a == first, b == last))
     return blocks
 
 
-def _indicator_rows(table: PageTable, rows: range, voc: Vocabulary) -> list[IndicatorRow]:
+def _indicator_rows(table: PageTable, rows: range, voc: Vocabulary, text: PageText | None) -> list[IndicatorRow]:
     """A block's indicator rows: where a cell of an indicator column begins; a cell merged down several rows
     (一级指标 printed once) is each row's."""
     grid, first, last = table.grid, table.first, table.last
@@ -364,7 +370,8 @@ def _indicator_rows(table: PageTable, rows: range, voc: Vocabulary) -> list[Indi
         for c, f in icols.items():
             s = grid.at(a, c)
             if s is not None and not (f in cells and cells[f].text):
-                cells[f] = Cell(s, clean(s.lines or s.text), s.r0 <= first, s.r1 >= last - 1)
+                shown = clean(s.lines or s.text)
+                cells[f] = Cell(s, text.span(s) if text else shown, s.r0 <= first, s.r1 >= last - 1, shown)
         if any(c.text for c in cells.values()):
             out.append(IndicatorRow(cells, grid.page, a == first, end == last))
     return out
@@ -388,38 +395,122 @@ class Project:
         return sorted({b.page for b in self.blocks})
 
 
-class Whole:
-    """The whole text of cells that reach a page's last rule: the characters drawn in the cell's column from
-    its top down, below the rule included (a merged cell cut by the page break, ``read.chars``).  Where the
-    characters inside a page's cells do not give the cells' text (another coordinate system), the page is
-    not read so, and its cells keep the text they show."""
+class PageText:
+    """The whole text of each cell of a page's table: the runs of characters drawn from it (``read.chars``),
+    the lines it draws beyond its rules included — below them where a text overflows its cell, below the
+    table's last rule where a cell goes on to the next page (``goes_on``).  A run is a cell's when most of its
+    characters lie in it; a run below the table is the last cell's of its column.  Where the runs inside a
+    page's cells do not give the cells' text (another coordinate system, characters drawn one by one out of
+    order), the page's cells keep the text they show (camelot's)."""
 
-    def __init__(self, chars: PageChars, notes: list[str]) -> None:
-        self.chars, self.notes = chars, notes
-        self._ok: dict[int, bool] = {}
+    def __init__(self, chars: PageChars, table: PageTable, goes_on: bool, notes: list[str]) -> None:
+        self.table = table
+        self._spans: dict[int, list[Run]] = {}
+        self._absent: dict[str, list[Run]] = {}
+        self._above: dict[int, list[Run]] = {}
+        grid = table.grid
+        self.tops = [-top for top, _ in grid.rows_y]
+        for run in chars.runs(table.page):
+            self.assign(run, goes_on)
+        checked = agree = 0
+        for span in grid.spans:
+            inside = table.first <= span.r0 and span.r1 < table.last
+            if inside and span.text and len(self._spans.get(id(span), [])) == 1:
+                checked += 1
+                agree += _flat(span.text) == _flat(self.span(span, check=False))
+                if checked == 30:
+                    break
+        self.ok = checked == 0 or agree * 2 > checked
+        if not self.ok:
+            notes.append(f"page {table.page}: the text layer's runs do not give its cells' text ({agree}/{checked}): "
+                         f"its cells keep the text they show")
 
-    def usable(self, table: PageTable) -> bool:
-        page = table.page
-        if page not in self._ok:
-            shown = [s for s in table.grid.spans if s.r0 >= table.first and s.r1 < table.last and s.text][:12]
-            agree = sum(_flat("".join(self.chars.lines(page, *table.x(s), table.grid.rows_y[s.r1][1],
-                                                       table.grid.rows_y[s.r0][0]))) == _flat(s.text)
-                        for s in shown)
-            self._ok[page] = not shown or agree * 2 > len(shown)
-            if not self._ok[page]:
-                self.notes.append(f"page {page}: the text layer's characters do not give its cells' text "
-                                  f"({agree}/{len(shown)}): cells cut by the page break keep what they show")
-        return self._ok[page]
+    def locate(self, c: Char) -> tuple[int | None, int | None]:
+        grid = self.table.grid
+        r = bisect.bisect_left(self.tops, -c.y) - 1
+        row = r if 0 <= r < grid.n_rows and grid.rows_y[r][1] <= c.y else None
+        col = next((k for k, (a, b) in enumerate(grid.cols_x) if a <= c.x <= b), None)
+        return row, col
 
-    def text(self, table: PageTable, cell: Cell, x: tuple[float, float] | None = None) -> str:
-        """The whole text of ``cell`` (which reaches the table's foot)."""
-        if cell.span is None and x is None:
-            return cell.text
-        if not self.usable(table):
-            return cell.text
-        left, right = x or table.x(cell.span)
-        top = table.grid.rows_y[cell.span.r0][0] if cell.span is not None else table.top
-        return clean("\n".join(self.chars.lines(table.page, left, right, float("-inf"), top)))
+    def assign(self, run: Run, goes_on: bool) -> None:
+        table, grid = self.table, self.table.grid
+        where = [self.locate(c) for c in run.chars]
+        count: collections.Counter[int] = collections.Counter()
+        spans = {}
+        for r, c in where:
+            if r is not None and c is not None and table.first <= r < table.last and (s := grid.at(r, c)):
+                count[id(s)] += 1
+                spans[id(s)] = s
+        if count:
+            owner = spans[count.most_common(1)[0][0]]
+            mine = [ch for ch, (_, c) in zip(run.chars, where) if c is None or owner.c0 <= c <= owner.c1]
+            rest = [ch for ch, (_, c) in zip(run.chars, where) if not (c is None or owner.c0 <= c <= owner.c1)]
+            self._spans.setdefault(id(owner), []).append(Run(mine))
+            if rest and len(rest) < len(run.chars):
+                self.assign(Run(rest), goes_on)
+            return
+        cols = {c for _, c in where}
+        if len(cols) > 1:  # beside the table's cells: one run per column (the amounts of a row drawn in a line)
+            for c in sorted(cols, key=lambda c: -1 if c is None else c):
+                self.assign(Run([ch for ch, (_, k) in zip(run.chars, where) if k == c]), goes_on)
+            return
+        x = run.chars[0].x
+        absent = next((f for f, (a, b) in table.absent.items() if a <= x <= b), None)
+        col = next((k for k, (a, b) in enumerate(grid.cols_x) if a <= x <= b), None)
+        if run.bottom > table.top:  # above the table's data: its header, its title, a cell of the page before
+            if col is not None:
+                self._above.setdefault(col, []).append(run)
+            return
+        if absent is not None:
+            self._absent.setdefault(absent, []).append(run)
+        elif goes_on and run.top < table.bottom and col is not None and (s := grid.at(table.last - 1, col)):
+            self._spans.setdefault(id(s), []).append(run)
+
+    def span(self, span: Span, check: bool = True) -> str:
+        if check and not self.ok:
+            return clean(span.lines or span.text)
+        return clean("\n".join(r.text for r in self._spans.get(id(span), [])))
+
+    def absent(self, f: str) -> str:
+        return clean("\n".join(r.text for r in self._absent.get(f, []))) if self.ok else ""
+
+    def above(self, span: Span) -> str:
+        """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
+        return "".join(_flat(r.text) for c in span.cols for r in self._above.get(c, []))
+
+
+OVERLAP = 4  # characters a text's part must share with the part before to be joined on them
+
+
+def merge(before: str, after: str) -> str:
+    """A cell's text from its part on a page and its part on the next: the same text, or a part of the text
+    before (drawn whole below the page's last rule), is that text; a part that begins with the end of the text
+    before (the lines a page drew below its last rule, shown again on the next) is joined on what they share;
+    else the parts are joined as the lines of one cell are."""
+    if not before or not after:
+        return before or after
+    a, b = _flat(before), _flat(after)
+    if b in a:
+        return before
+    if a in b:
+        return after
+    for k in range(min(len(a), len(b)) - 1, OVERLAP - 1, -1):
+        if a.endswith(b[:k]):
+            cut = len(after) - len(after.lstrip())
+            n = 0
+            for i, ch in enumerate(after):  # the position in ``after`` past its first k non-blank characters
+                if not ch.isspace():
+                    n += 1
+                    if n == k:
+                        cut = i + 1
+                        break
+            return join_parts(before, after[cut:].lstrip())
+    return join_parts(before, after)
+
+
+def overlaps(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` again, a part of it, or goes on from its end."""
+    return merge(before, after) != join_parts(before, after) or not before or not after
 
 
 def code_name(text: str, voc: Vocabulary) -> str:
@@ -441,70 +532,70 @@ def annual(cells: dict[str, str], voc: Vocabulary) -> str:
 
 class Assembler:
     """Projects from the pages' blocks in printed order, joined across page breaks (see the module's
-    docstring), with the pages where the join is in doubt."""
+    docstring), with the pages where a join is in doubt."""
 
-    def __init__(self, voc: Vocabulary, whole: Whole, notes: list[str]) -> None:
-        self.voc, self.whole, self.notes = voc, whole, notes
+    def __init__(self, voc: Vocabulary, notes: list[str]) -> None:
+        self.voc, self.notes = voc, notes
         self.projects: list[Project] = []
         self.doubts: list[tuple[int, str]] = []
-        self._texts: dict[int, str] = {}  # id(span) -> its whole text
 
-    def cell_text(self, block: Block, f: str, goes_on: bool) -> str:
-        """The text of a block's cell: the whole text of a cell that reaches the foot of a page the list
-        goes on from, else what the page shows."""
-        cell = block.cells.get(f)
-        if cell is None:
-            return ""
-        if not (goes_on and cell.bottom):
-            return cell.text
-        key = id(cell.span) if cell.span is not None else id(cell)
-        if key not in self._texts:
-            x = block.table.absent.get(f)
-            self._texts[key] = self.whole.text(block.table, cell, x) if cell.span is not None or x else cell.text
-        return self._texts[key]
+    def doubt(self, page: int, why: str) -> None:
+        self.doubts.append((page, why))
+        self.notes.append(f"page {page}: in doubt: {why}")
 
-    def run(self, tables: list[tuple[PageTable, list[Block], bool]]) -> None:
-        """``tables``: each page's table, its blocks, and whether the list goes on on the next page."""
+    def run(self, pages: list[tuple[PageTable, list[Block], bool, PageText | None]]) -> None:
+        """``pages``: each page's table, its blocks, whether the list goes on on the next page, its text."""
         previous: Block | None = None
         previous_on = False
-        for _table, blocks, goes_on in tables:
+        for _table, blocks, goes_on, text in pages:
             for k, block in enumerate(blocks):
-                last_here = goes_on and k == len(blocks) - 1
-                texts = {f: self.cell_text(block, f, goes_on) for f in block.cells}
+                texts = {f: c.text for f, c in block.cells.items()}
                 before = previous if (previous is not None and previous_on and k == 0 and block.top) else None
                 if before is not None:
                     joined, why = self.continues(before, block)
                     if joined is None:
-                        self.doubts.append((block.page, why))
-                        self.notes.append(f"page {block.page}: in doubt: {why}")
+                        self.doubt(block.page, why)
                         joined = False
                     if joined:
                         project = self.projects[-1]
-                        self.check_parts(project, block, texts)
+                        for f, t in texts.items():
+                            project.texts[f] = merge(project.texts.get(f, ""), t)
                         project.blocks.append(block)
                         project.how.append(f"page {block.page}: {why}")
-                        self.join_rows(project, block, last_here)
+                        self.join_rows(project, block, continued=True)
                         previous = block
                         continue
-                    # a new project whose name cell goes on from the block above (a name beside several
-                    # projects, cut by the page break): the name is theirs
-                    for f in ("name", "code", "department", "unit"):
-                        if f in block.cells and not block.text(f) and self.projects[-1].texts.get(f) \
-                                and before.cells.get(f) is not None and before.cells[f].bottom:
+                    self.inherit_name(block, before, texts, text)
+                if self.projects:  # a column no rule crosses on the page: the cell above goes on through it
+                    for f, cell in block.cells.items():
+                        if cell.span is None and self.projects[-1].texts.get(f):
                             texts[f] = self.projects[-1].texts[f]
-                            self.notes.append(f"page {block.page}: {f} of the block at its top is the one printed "
-                                              f"beside the block above")
-                project = Project([block], {f: t for f, t in texts.items()})
+                project = Project([block], texts)
                 self.inherit_within_page(project, block)
                 self.projects.append(project)
-                self.join_rows(project, block, last_here)
+                self.join_rows(project, block, continued=False)
                 previous = block
             previous_on = goes_on
 
+    def inherit_name(self, block: Block, before: Block, texts: dict[str, str], text: PageText | None) -> None:
+        """A new project at the top of a page whose name cell shows nothing, under a project whose name cell
+        went on to this page: the name printed beside both is theirs (it is drawn above this page's table)."""
+        for f in ("name", "code", "department", "unit"):
+            known = self.projects[-1].texts.get(f, "")
+            cell = block.cells.get(f)
+            if cell is None or cell.span is None or cell.text or not known or f not in before.cells:
+                continue
+            texts[f] = known
+            drawn = text.above(cell.span) if text is not None else ""
+            there = iter(drawn)
+            if not drawn or not all(ch in there for ch in _flat(known)):
+                self.doubt(block.page, f"the {f} printed beside the project above is taken for the one at its top; "
+                                       f"the text layer does not show it there")
+
     def inherit_within_page(self, project: Project, block: Block) -> None:
         """A cell shared with the block above on the same page (a name printed beside several blocks) has
-        the text found for it there (whole, when it reached the foot of the page before)."""
-        if len(self.projects) and self.projects[-1].blocks[-1].page == block.page:
+        the text found for it there (joined with its part on the page before)."""
+        if self.projects and self.projects[-1].blocks[-1].page == block.page:
             above = self.projects[-1]
             for f, cell in block.cells.items():
                 other = above.blocks[-1].cells.get(f)
@@ -516,65 +607,58 @@ class Assembler:
         voc = self.voc
         project = self.projects[-1]
         fields = [f for f in voc.project if f in block.cells]
-        shown = {f: block.text(f) for f in fields}
+        shown = {f: block.shown(f) if block.cells[f].span is not None else "" for f in fields}
         if not any(shown.values()):
             return True, "its cells show nothing of their own"
-        if not any(project.texts.get(f) for f in voc.project):
-            return True, "the project above shows no cells of its own: it is the head of this one"
+        if not any(project.texts.get(f) for f in voc.project if f not in ("goal", "period_goal")):
+            return True, "the project above shows neither a name nor amounts: it is the head of this one"
         amounts = [f for f in voc.amounts if f in block.cells]
         mine = any(not AmountText(shown[f]).blank for f in amounts)
         if not mine:
-            parts = [f for f in fields if shown[f] and _flat(shown[f]) not in _flat(project.texts.get(f, ""))]
-            if parts:
-                return None, (f"the first block prints no amounts, but its {'、'.join(parts)} is not part of the "
-                              f"project above")
-            return True, "it prints no amounts, and what it shows is part of the cells above"
-        theirs = any(not AmountText(before.text(f)).blank for f in amounts)
-        if theirs:
-            if all(shown[f] in ("", before.text(f)) for f in fields):
+            names = [f for f in ("name", "code") if shown.get(f) and not overlaps(project.texts.get(f, ""), shown[f])]
+            if names:
+                return None, (f"the first block prints no amounts, and a {'、'.join(names)} that is not the "
+                              "project above's")
+            return True, "it prints no amounts: the rest of the project above"
+        if any(not AmountText(before.shown(f)).blank for f in amounts):
+            if all(shown[f] in ("", before.shown(f)) for f in fields):
                 return True, "its cells repeat the project above"
             return False, "it prints amounts of its own"
         # the block above shows no amounts: the head of this block's project (its amounts drawn below the
         # page's last rule), or a project with blank amounts
         held = [f for f in amounts if _flat(project.texts.get(f, ""))]
-        if not held:
-            return False, "the project above has no amounts"
-        if all(_flat(project.texts.get(f, "")) == _flat(shown[f]) for f in amounts):
-            return True, "the project above holds its amounts below the page's last rule"
-        return None, "the block above shows no amounts and holds others below the page's last rule"
+        if held:
+            if all(_flat(project.texts.get(f, "")) == _flat(shown[f]) for f in amounts):
+                return True, "the project above holds its amounts below the page's last rule"
+            return None, "the block above shows no amounts and holds others below the page's last rule"
+        # its name cut by the page break: the part above a project's code alone, or the rest here going on from
+        # it; a whole name of its own is a project printed without amounts
+        name = project.texts.get("name", "")
+        code = voc.code.match(_flat(name) + "x")
+        if (code and code.end() == len(_flat(name))) or (shown.get("name") and _flat(shown["name"]) != _flat(name)
+                                                         and overlaps(name, shown["name"])):
+            return True, "the project above shows no amounts and the first part of this one's name"
+        if not shown.get("name") or _flat(shown["name"]) == _flat(name):
+            return None, "the project above shows no amounts, and this one no name of its own"
+        return False, "the project above has no amounts"
 
-    def check_parts(self, project: Project, block: Block, texts: dict[str, str]) -> None:
-        """What a continuing block shows must be part of its project's texts; a text first found here (the
-        project above showed it empty) is taken."""
-        for f, shown in texts.items():
-            known = project.texts.get(f, "")
-            if not known:
-                project.texts[f] = shown
-            elif shown and _flat(block.text(f)) and _flat(block.text(f)) not in _flat(known):
-                self.doubts.append((block.page, f"{f} at its top ({block.text(f)[:20]!r}) is not part of the "
-                                                f"project above ({known[:20]!r})"))
-
-    def join_rows(self, project: Project, block: Block, last_here: bool) -> None:
-        """The block's indicator rows; the first one on a page joined to the last of the page before where
-        that row was cut by the page break (its cells go on below the rule)."""
+    def join_rows(self, project: Project, block: Block, continued: bool) -> None:
+        """The block's indicator rows.  The first row of a page that goes on with the project above is the
+        rest of that project's last row when that row's text runs on below the page's last rule and the first
+        shows only part of it, without its own types (一级/二级指标)."""
         rows = list(block.rows)
-        if project.rows and rows and rows[0].top and project.blocks[-1] is block and len(project.blocks) > 1:
-            prev = project.rows[-1]
-            if getattr(prev, "cut", False):
-                first = rows.pop(0)
-                self.notes.append(f"page {block.page}: its first indicator row goes on with the last of the page "
-                                  f"before")
-                if any(first.text(f) and _flat(first.text(f)) not in _flat(prev.text(f)) for f in first.cells):
-                    self.doubts.append((block.page, "its first indicator row is not part of the row it goes on"))
-        for n, row in enumerate(rows):
-            if last_here and n == len(rows) - 1 and row.bottom:
-                whole = {f: (self.whole.text(block.table, c) if c.bottom and c.span is not None else c.text)
-                         for f, c in row.cells.items()}
-                if any(_flat(whole[f]) != _flat(c.text) for f, c in row.cells.items()):
-                    row = IndicatorRow({f: Cell(c.span, whole[f], c.top, c.bottom) for f, c in row.cells.items()},
-                                       row.page, row.top, row.bottom)
-                    row.cut = True  # type: ignore[attr-defined]
-            project.rows.append(row)
+        if continued and rows and project.rows and rows[0].top:
+            first, last = rows[0], project.rows[-1]
+            own = any(first.cells[f].shown for f in ("level1", "level2") if f in first.cells)
+            parts = [f for f, c in first.cells.items() if c.shown]
+            if not own and parts and all(overlaps(last.text(f), first.cells[f].shown) for f in parts):
+                rows.pop(0)
+                project.rows[-1] = IndicatorRow({f: Cell(c.span, merge(c.text, first.text(f)), c.top, c.bottom,
+                                                         c.shown) for f, c in last.cells.items()},
+                                                last.page, last.top, last.bottom)
+                self.notes.append(f"page {block.page}: its first indicator row is the rest of the last one of the "
+                                  f"page before")
+        project.rows += rows
 
 
 # ---------------------------------------------------------------------------------------------------- layout
@@ -637,7 +721,6 @@ class IndicatorList:
         return out
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
-        from ..read.chars import PageChars
         from ..read.source import LayoutReading
 
         voc = vocabulary()
@@ -645,11 +728,12 @@ class IndicatorList:
         tables = self.tables(source, pages, notes)
         chars = PageChars(source.path)
         try:
-            assembler = Assembler(voc, Whole(chars, notes), notes)
+            assembler = Assembler(voc, notes)
             staged = []
             for k, table in enumerate(tables):
                 goes_on = k + 1 < len(tables) and tables[k + 1].page == table.page + 1
-                staged.append((table, read_blocks(table, voc), goes_on))
+                text = PageText(chars, table, goes_on, notes)
+                staged.append((table, read_blocks(table, voc, text), goes_on, text))
             assembler.run(staged)
             projects = [p for p in assembler.projects if p.rows or any(p.texts.values())]
         finally:

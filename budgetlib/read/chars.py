@@ -1,11 +1,14 @@
-"""A page's characters where they are drawn, clipped or not (pypdfium2): what a merged cell cut by a page
-break holds beyond the part the page shows.
+"""A page's characters as the PDF draws them, clipped or not (pypdfium2), and the runs of text they make:
+what a cell holds beyond the part of it a page shows.
 
-Report engines draw a merged cell's text once, where the whole cell would be, and clip it to the part of
-the cell a page holds: a project's name centred in cells merged down two pages is drawn on both, below the
-table on the first page and above it on the second, and shown on one (or half on each).  The text layer
-keeps every character drawn, so the whole text of such a cell is the characters in its column from its
-top down, below the table's last rule included.  Characters pdfium generates (spaces and line breaks it
+Report engines draw each cell's text in one go — its lines one after the other in the page's content — and
+clip it to the cell: a text longer than its cell runs on below it (drawn, not shown), and a project's name
+centred in cells merged down two pages is drawn where the whole cell would be, below the table on the first
+page and above it on the second, and shown on one (or half on each).  The text layer keeps every character
+drawn, in the order drawn, so a cell's whole text is the run of characters drawn from it (``runs``): the
+characters that follow each other along a line, then down to the next line at the same left edge.  Where a
+text overflows its cell, its last lines lie over the next cell's first: by position alone (as camelot reads
+cells) they would be read into the wrong cell.  Characters pdfium generates (spaces and line breaks it
 infers) are left out: only what the PDF draws is read.
 """
 
@@ -23,21 +26,77 @@ import pypdfium2.raw as pdfium_c
 @dataclass(frozen=True)
 class Char:
     text: str
-    x: float  # centre, PDF points
-    y: float
+    x: float  # centre of its box, PDF points
+    y: float  # centre of the font's box (the same for every character of a line)
     height: float
 
 
-# a page number printed under a table (— 12 —, 第12页, 12/60)
-_FOOTER = re.compile(r"^[-—－–\s]*\d{1,4}[-—－–\s]*$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
+@dataclass
+class Run:
+    """Characters drawn one after another as one block of text (a cell's text), in lines."""
+
+    chars: list[Char]
+
+    @property
+    def top(self) -> float:
+        return max(c.y for c in self.chars)
+
+    @property
+    def bottom(self) -> float:
+        return min(c.y for c in self.chars)
+
+    @property
+    def lines(self) -> list[str]:
+        out: list[list[Char]] = []
+        for c in self.chars:
+            if out and abs(out[-1][-1].y - c.y) <= 0.3 * max(c.height, out[-1][-1].height, 1.0):
+                out[-1].append(c)
+            else:
+                out.append([c])
+        return ["".join(c.text for c in line).strip() for line in out]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line for line in self.lines if line)
+
+
+# a page number printed under a table (— 12 —, 第12页, 12/60); a bare number is an amount's
+_FOOTER = re.compile(r"^[-—－–]+\s*\d{1,4}\s*[-—－–]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
+
+
+def runs(chars: list[Char]) -> list[Run]:
+    """The page's characters cut into runs: a run goes on while the next character drawn follows on its line
+    (no wider gap than a character's) or begins the next line down within its left and right edges."""
+    out: list[Run] = []
+    current: list[Char] = []
+    left = right = 0.0
+    for c in chars:
+        if current:
+            last = current[-1]
+            h = max(last.height, c.height, 1.0)
+            if abs(c.y - last.y) <= 0.3 * h:
+                goes_on = -0.6 * h <= c.x - last.x <= 2.2 * h
+            else:
+                goes_on = 0.6 * h <= last.y - c.y <= 2.6 * h and left - 1.6 * h <= c.x <= right + 0.6 * h
+            if not goes_on:
+                out.append(Run(current))
+                current = []
+        if not current:
+            left = right = c.x
+        current.append(c)
+        left, right = min(left, c.x), max(right, c.x)
+    if current:
+        out.append(Run(current))
+    return [r for r in out if not _FOOTER.match(r.text.strip())]
 
 
 class PageChars:
-    """The characters of a PDF's pages, read once per page when first asked for."""
+    """The characters of a PDF's pages in the order drawn, read once per page when first asked for."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._pages: dict[int, list[Char]] = {}
+        self._runs: dict[int, list[Run]] = {}
         self._doc: pdfium.PdfDocument | None = None
 
     def close(self) -> None:
@@ -68,24 +127,10 @@ class PageChars:
             self._pages[page] = out
         return self._pages[page]
 
-    def lines(self, page: int, left: float, right: float, below: float, above: float = float("inf")) -> list[str]:
-        """The lines of text drawn with their centres between ``left`` and ``right`` and between ``below`` and
-        ``above`` (PDF points; clipped text included), top to bottom, a page number left out."""
-        inside = [c for c in self.chars(page) if left <= c.x <= right and below <= c.y <= above]
-        inside.sort(key=lambda c: (-c.y, c.x))
-        rows: list[list[Char]] = []
-        for c in inside:
-            if rows and abs(rows[-1][0].y - c.y) <= max(c.height, rows[-1][0].height) * 0.5:
-                rows[-1].append(c)
-            else:
-                rows.append([c])
-        out = []
-        for row in rows:
-            row.sort(key=lambda c: c.x)
-            text = "".join(c.text for c in row).strip()
-            if text and not _FOOTER.match(text):
-                out.append(text)
-        return out
+    def runs(self, page: int) -> list[Run]:
+        if page not in self._runs:
+            self._runs[page] = runs(self.chars(page))
+        return self._runs[page]
 
 
-__all__ = ["Char", "PageChars"]
+__all__ = ["Char", "PageChars", "Run", "runs"]
