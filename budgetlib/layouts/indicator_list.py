@@ -30,7 +30,6 @@ flagged (``amount_unparsed``), and 项目总额 is checked against 财政资金 
 from __future__ import annotations
 
 import bisect
-import collections
 import functools
 import itertools
 import re
@@ -405,17 +404,43 @@ class PageText:
 
     def __init__(self, chars: PageChars, table: PageTable, goes_on: bool, notes: list[str]) -> None:
         self.table = table
-        self._spans: dict[int, list[Run]] = {}
-        self._absent: dict[str, list[Run]] = {}
-        self._above: dict[int, list[Run]] = {}
+        self._spans: dict[int, list[list[Char]]] = {}
+        self._absent: dict[str, list[list[Char]]] = {}
+        self._above: dict[int, list[list[Char]]] = {}
         grid = table.grid
         self.tops = [-top for top, _ in grid.rows_y]
-        for run in chars.runs(table.page):
-            self.assign(run, goes_on)
+        runs = [self.split(run) for run in chars.runs(table.page)]
+        # a run's cell is where most of its characters lie (the first of equals); its lines in a cell that holds
+        # another run's own text are text overflowing from its cell (clipped when printed), in a cell without
+        # text of its own they are that cell's (two cells' lines drawn one after the other)
+        spans = {id(s): s for s in grid.spans}
+        homes: dict[int, int] = {}
+        for i, pieces in enumerate(runs):
+            inside = [(key[1], group) for key, group in pieces.items() if key[0] == "span"]
+            if inside:
+                homes[i] = max(inside, key=lambda kg: (len(kg[1]), kg[1][0].y))[0]
+        owned = set(homes.values())
+        for i, pieces in enumerate(runs):
+            if i not in homes:
+                for (kind, where), group in pieces.items():
+                    if kind == "above" and where is not None:
+                        self._above.setdefault(where, []).append(group)
+                    elif kind == "absent":
+                        self._absent.setdefault(where, []).append(group)
+                    elif kind == "below" and goes_on and where is not None and (s := grid.at(table.last - 1, where)):
+                        self._spans.setdefault(id(s), []).append(group)
+                continue
+            home = homes[i]
+            for (kind, where), group in pieces.items():
+                if kind == "span" and where != home and where not in owned:
+                    self._spans.setdefault(where, []).append(group)  # type: ignore[arg-type]
+                else:  # its own, its overflow into other cells, above or below the table
+                    self._spans.setdefault(home, []).append(group)
+        self._spans = {k: sorted(v, key=lambda g: -g[0].y) for k, v in self._spans.items() if k in spans}
         checked = agree = 0
         for span in grid.spans:
-            inside = table.first <= span.r0 and span.r1 < table.last
-            if inside and span.text and len(self._spans.get(id(span), [])) == 1:
+            inside_table = table.first <= span.r0 and span.r1 < table.last
+            if inside_table and span.text and len(self._spans.get(id(span), [])) == 1:
                 checked += 1
                 agree += _flat(span.text) == _flat(self.span(span, check=False))
                 if checked == 30:
@@ -432,51 +457,34 @@ class PageText:
         col = next((k for k, (a, b) in enumerate(grid.cols_x) if a <= c.x <= b), None)
         return row, col
 
-    def assign(self, run: Run, goes_on: bool) -> None:
+    def split(self, run: Run) -> dict[tuple[str, object], list[Char]]:
+        """A run's characters by where they lie: in a cell of the table's data (``span``, by id), above or
+        below its data (by column), or in a column no rule crosses (``absent``, by field)."""
         table, grid = self.table, self.table.grid
-        where = [self.locate(c) for c in run.chars]
-        count: collections.Counter[int] = collections.Counter()
-        spans = {}
-        for r, c in where:
-            if r is not None and c is not None and table.first <= r < table.last and (s := grid.at(r, c)):
-                count[id(s)] += 1
-                spans[id(s)] = s
-        if count:
-            owner = spans[count.most_common(1)[0][0]]
-            mine = [ch for ch, (_, c) in zip(run.chars, where) if c is None or owner.c0 <= c <= owner.c1]
-            rest = [ch for ch, (_, c) in zip(run.chars, where) if not (c is None or owner.c0 <= c <= owner.c1)]
-            self._spans.setdefault(id(owner), []).append(Run(mine))
-            if rest and len(rest) < len(run.chars):
-                self.assign(Run(rest), goes_on)
-            return
-        cols = {c for _, c in where}
-        if len(cols) > 1:  # beside the table's cells: one run per column (the amounts of a row drawn in a line)
-            for c in sorted(cols, key=lambda c: -1 if c is None else c):
-                self.assign(Run([ch for ch, (_, k) in zip(run.chars, where) if k == c]), goes_on)
-            return
-        x = run.chars[0].x
-        absent = next((f for f, (a, b) in table.absent.items() if a <= x <= b), None)
-        col = next((k for k, (a, b) in enumerate(grid.cols_x) if a <= x <= b), None)
-        if run.bottom > table.top:  # above the table's data: its header, its title, a cell of the page before
-            if col is not None:
-                self._above.setdefault(col, []).append(run)
-            return
-        if absent is not None:
-            self._absent.setdefault(absent, []).append(run)
-        elif goes_on and run.top < table.bottom and col is not None and (s := grid.at(table.last - 1, col)):
-            self._spans.setdefault(id(s), []).append(run)
+        out: dict[tuple[str, object], list[Char]] = {}
+        for c in run.chars:
+            r, col = self.locate(c)
+            if col is None:
+                f = next((f for f, (a, b) in table.absent.items() if a <= c.x <= b), None)
+                key: tuple[str, object] = ("above", None) if c.y > table.top or f is None else ("absent", f)
+            elif r is not None and table.first <= r < table.last and (s := grid.at(r, col)) is not None:
+                key = ("span", id(s))
+            else:
+                key = ("above", col) if c.y > table.top else ("below", col)
+            out.setdefault(key, []).append(c)
+        return out
 
     def span(self, span: Span, check: bool = True) -> str:
         if check and not self.ok:
             return clean(span.lines or span.text)
-        return clean("\n".join(r.text for r in self._spans.get(id(span), [])))
+        return clean("\n".join(Run(g).text for g in self._spans.get(id(span), [])))
 
     def absent(self, f: str) -> str:
-        return clean("\n".join(r.text for r in self._absent.get(f, []))) if self.ok else ""
+        return clean("\n".join(Run(g).text for g in self._absent.get(f, []))) if self.ok else ""
 
     def above(self, span: Span) -> str:
         """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
-        return "".join(_flat(r.text) for c in span.cols for r in self._above.get(c, []))
+        return "".join(_flat(Run(g).text) for c in span.cols for g in self._above.get(c, []))
 
 
 OVERLAP = 4  # characters a text's part must share with the part before to be joined on them

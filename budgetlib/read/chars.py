@@ -57,11 +57,11 @@ class Run:
 
     @property
     def text(self) -> str:
-        return "\n".join(line for line in self.lines if line)
+        return "\n".join(line for line in self.lines if line and not _FOOTER.match(line))
 
 
 # a page number printed under a table (— 12 —, 第12页, 12/60); a bare number is an amount's
-_FOOTER = re.compile(r"^[-—－–]+\s*\d{1,4}\s*[-—－–]+$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
+_FOOTER = re.compile(r"^[-—－–]+\s*\d{1,4}\s*[-—－–]+$|^第?\s*\d+\s*页(?:[\s，,、]*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
 
 
 def runs(chars: list[Char]) -> list[Run]:
@@ -109,6 +109,8 @@ class PageChars:
             if self._doc is None:
                 self._doc = pdfium.PdfDocument(str(self.path))
             pdf_page = self._doc[page - 1]
+            # positions from the media box's lower left corner, as camelot (pdfminer) gives its cells'
+            left0, bottom0, _, _ = pdf_page.get_mediabox()
             textpage = pdf_page.get_textpage()
             raw = textpage.raw
             box = pdfium_c.FS_RECTF()
@@ -120,7 +122,7 @@ class PageChars:
                 # the loose box: the font's ascent to descent, the same for every character of a line (a comma's
                 # own box sits below the line's middle)
                 pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box))
-                out.append(Char(chr(code), (box.left + box.right) / 2, (box.bottom + box.top) / 2,
+                out.append(Char(chr(code), (box.left + box.right) / 2 - left0, (box.bottom + box.top) / 2 - bottom0,
                                 abs(box.top - box.bottom)))
             textpage.close()
             pdf_page.close()
