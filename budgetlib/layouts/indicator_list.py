@@ -43,11 +43,11 @@ from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
 from ..model import Document, Finding, Row
-from ..read.chars import Char, PageChars, Run
 from .base import join_parts, squash
 
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
+    from ..read.chars import Char, PageChars, Run
     from ..read.source import LayoutReading, Source
 
 VOCABULARY = RESOURCES_DIR / "layouts" / "indicator_list.toml"
@@ -419,7 +419,15 @@ class PageText:
             inside = [(key[1], group) for key, group in pieces.items() if key[0] == "span"]
             if inside:
                 homes[i] = max(inside, key=lambda kg: (len(kg[1]), kg[1][0].y))[0]
-        owned = set(homes.values())
+        # a run below the table (drawn, not shown) is the text of its column's last cell, which goes on to the
+        # next page
+        below: dict[tuple[int, object], int] = {}
+        for i, pieces in enumerate(runs):
+            if i not in homes:
+                for (kind, where), _ in pieces.items():
+                    if kind == "below" and goes_on and where is not None and (s := grid.at(table.last - 1, where)):
+                        below[i, where] = id(s)
+        owned = set(homes.values()) | set(below.values())
         for i, pieces in enumerate(runs):
             if i not in homes:
                 for (kind, where), group in pieces.items():
@@ -427,8 +435,8 @@ class PageText:
                         self._above.setdefault(where, []).append(group)
                     elif kind == "absent":
                         self._absent.setdefault(where, []).append(group)
-                    elif kind == "below" and goes_on and where is not None and (s := grid.at(table.last - 1, where)):
-                        self._spans.setdefault(id(s), []).append(group)
+                    elif kind == "below" and (i, where) in below:
+                        self._spans.setdefault(below[i, where], []).append(group)
                 continue
             home = homes[i]
             for (kind, where), group in pieces.items():
@@ -474,46 +482,55 @@ class PageText:
             out.setdefault(key, []).append(c)
         return out
 
+    @staticmethod
+    def _text(groups: list[list[Char]]) -> str:
+        from ..read.chars import Run
+
+        return clean("\n".join(Run(g).text for g in groups))
+
     def span(self, span: Span, check: bool = True) -> str:
         if check and not self.ok:
             return clean(span.lines or span.text)
-        return clean("\n".join(Run(g).text for g in self._spans.get(id(span), [])))
+        return self._text(self._spans.get(id(span), []))
 
     def absent(self, f: str) -> str:
-        return clean("\n".join(Run(g).text for g in self._absent.get(f, []))) if self.ok else ""
+        return self._text(self._absent.get(f, [])) if self.ok else ""
 
     def above(self, span: Span) -> str:
         """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
-        return "".join(_flat(Run(g).text) for c in span.cols for g in self._above.get(c, []))
+        return "".join(_flat(self._text([g])) for c in span.cols for g in self._above.get(c, []))
 
 
 OVERLAP = 4  # characters a text's part must share with the part before to be joined on them
 
 
+def _letters(text: str) -> list[tuple[int, str]]:
+    """The characters of ``text`` that are letters or digits, with their positions (punctuation and white
+    space left out: a line cut in half by a page break may lose a mark)."""
+    return [(i, ch) for i, ch in enumerate(text) if ch.isalnum()]
+
+
 def merge(before: str, after: str) -> str:
     """A cell's text from its part on a page and its part on the next: the same text, or a part of the text
     before (drawn whole below the page's last rule), is that text; a part that begins with the end of the text
-    before (the lines a page drew below its last rule, shown again on the next) is joined on what they share;
-    else the parts are joined as the lines of one cell are."""
+    before (a line cut by the page break drawn on both pages, lines drawn below the rule shown on the next) is
+    joined on what they share; else the parts are joined as the lines of one cell are."""
     if not before or not after:
         return before or after
-    a, b = _flat(before), _flat(after)
-    if b in a:
+    la, lb = _letters(before), _letters(after)
+    a, b = "".join(ch for _, ch in la), "".join(ch for _, ch in lb)
+    if b and b in a:
         return before
-    if a in b:
+    if a and a in b:
         return after
     for k in range(min(len(a), len(b)) - 1, OVERLAP - 1, -1):
         if a.endswith(b[:k]):
-            cut = len(after) - len(after.lstrip())
-            n = 0
-            for i, ch in enumerate(after):  # the position in ``after`` past its first k non-blank characters
-                if not ch.isspace():
-                    n += 1
-                    if n == k:
-                        cut = i + 1
-                        break
-            return join_parts(before, after[cut:].lstrip())
+            return join_parts(before, after[lb[k - 1][0] + 1:].lstrip())
     return join_parts(before, after)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
 
 
 def overlaps(before: str, after: str) -> bool:
@@ -555,6 +572,7 @@ class Assembler:
         """``pages``: each page's table, its blocks, whether the list goes on on the next page, its text."""
         previous: Block | None = None
         previous_on = False
+        voc_amounts = set(self.voc.amounts)
         for _table, blocks, goes_on, text in pages:
             for k, block in enumerate(blocks):
                 texts = {f: c.text for f, c in block.cells.items()}
@@ -567,7 +585,11 @@ class Assembler:
                     if joined:
                         project = self.projects[-1]
                         for f, t in texts.items():
-                            project.texts[f] = merge(project.texts.get(f, ""), t)
+                            known = project.texts.get(f, "")
+                            if f in voc_amounts and known and t and _digits(known) == _digits(t):
+                                project.texts[f] = max(known, t, key=len)  # a line cut in half may lose a point
+                            else:
+                                project.texts[f] = merge(known, t)
                         project.blocks.append(block)
                         project.how.append(f"page {block.page}: {why}")
                         self.join_rows(project, block, continued=True)
@@ -631,6 +653,12 @@ class Assembler:
         if any(not AmountText(before.shown(f)).blank for f in amounts):
             if all(shown[f] in ("", before.shown(f)) for f in fields):
                 return True, "its cells repeat the project above"
+            # a line cut in half by the page break is drawn on both pages: the amounts' line (its digits, a cut
+            # may lose a point) and the name's last line shown again
+            if all(_digits(shown[f]) == _digits(project.texts.get(f, "")) for f in amounts) \
+                    and shown.get("name") and overlaps(project.texts.get("name", ""), shown["name"]) \
+                    and _flat(shown["name"]) != _flat(project.texts.get("name", "")):
+                return True, "its amounts' line and the end of its name are cut by the page break"
             return False, "it prints amounts of its own"
         # the block above shows no amounts: the head of this block's project (its amounts drawn below the
         # page's last rule), or a project with blank amounts
@@ -729,6 +757,7 @@ class IndicatorList:
         return out
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
+        from ..read.chars import PageChars
         from ..read.source import LayoutReading
 
         voc = vocabulary()
