@@ -45,6 +45,8 @@ from ..messages import say
 from ..model import Document, Finding, Row
 from .base import join_parts, squash
 
+CHUNK = 16  # pages read by camelot a call (``read.grid.CHUNK``)
+
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
     from ..read.chars import Char, PageChars, Run
@@ -431,7 +433,14 @@ class PageText:
         for i, pieces in enumerate(runs):
             if i not in homes:
                 for (kind, where), group in pieces.items():
-                    if kind == "above" and where is not None:
+                    edge = grid.at(table.first if kind == "above" else table.last - 1, where) \
+                        if isinstance(where, int) else None
+                    if edge is not None and id(edge) not in owned and all(self.cut(c) for c in group):
+                        # a line cut in half by the table's first or last rule (where a page breaks), in a cell
+                        # that shows no text of its own: that cell's
+                        self._spans.setdefault(id(edge), []).append(group)
+                        owned.add(id(edge))
+                    elif kind == "above" and where is not None:
                         self._above.setdefault(where, []).append(group)
                     elif kind == "absent":
                         self._absent.setdefault(where, []).append(group)
@@ -442,7 +451,12 @@ class PageText:
             for (kind, where), group in pieces.items():
                 if kind == "span" and where != home and where not in owned:
                     self._spans.setdefault(where, []).append(group)  # type: ignore[arg-type]
-                else:  # its own, its overflow into other cells, above or below the table
+                elif kind == "above" and not all(self.cut(c) for c in group):
+                    # the header (or title) drawn just before it: not its text; a line cut in half by the table's
+                    # top rule (where a page breaks) is
+                    if where is not None:
+                        self._above.setdefault(where, []).append(group)  # type: ignore[arg-type]
+                elif kind != "absent":  # its own, its overflow into other cells and below the table
                     self._spans.setdefault(home, []).append(group)
         self._spans = {k: sorted(v, key=lambda g: -g[0].y) for k, v in self._spans.items() if k in spans}
         checked = agree = 0
@@ -457,6 +471,12 @@ class PageText:
         if not self.ok:
             notes.append(f"page {table.page}: the text layer's runs do not give its cells' text ({agree}/{checked}): "
                          f"its cells keep the text they show")
+
+    def cut(self, c: Char) -> bool:
+        """Whether ``c`` is drawn across the table's top or bottom rule, a quarter of its height past it or
+        more (a line cut in half where a page breaks; a header's label may touch the rule, not cross it)."""
+        t = self.table
+        return abs(c.y - t.top) < c.height / 4 or abs(c.y - t.bottom) < c.height / 4
 
     def locate(self, c: Char) -> tuple[int | None, int | None]:
         grid = self.table.grid
@@ -484,9 +504,17 @@ class PageText:
 
     @staticmethod
     def _text(groups: list[list[Char]]) -> str:
+        """A cell's text from its runs' characters: in lines top to bottom, each left to right."""
         from ..read.chars import Run
 
-        return clean("\n".join(Run(g).text for g in groups))
+        chars = sorted((c for g in groups for c in g), key=lambda c: -c.y)
+        lines: list[list[Char]] = []
+        for c in chars:
+            if lines and abs(lines[-1][0].y - c.y) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
+                lines[-1].append(c)
+            else:
+                lines.append([c])
+        return clean("\n".join(Run(sorted(line, key=lambda c: c.x)).text for line in lines))
 
     def span(self, span: Span, check: bool = True) -> str:
         if check and not self.ok:
@@ -637,7 +665,7 @@ class Assembler:
         voc = self.voc
         project = self.projects[-1]
         fields = [f for f in voc.project if f in block.cells]
-        shown = {f: block.shown(f) if block.cells[f].span is not None else "" for f in fields}
+        shown = {f: block.text(f) if block.cells[f].span is not None else "" for f in fields}
         if not any(shown.values()):
             return True, "its cells show nothing of their own"
         if not any(project.texts.get(f) for f in voc.project if f not in ("goal", "period_goal")):
@@ -645,7 +673,8 @@ class Assembler:
         amounts = [f for f in voc.amounts if f in block.cells]
         mine = any(not AmountText(shown[f]).blank for f in amounts)
         if not mine:
-            names = [f for f in ("name", "code") if shown.get(f) and not overlaps(project.texts.get(f, ""), shown[f])]
+            names = [f for f in ("name", "code") if shown.get(f) and not overlaps(project.texts.get(f, ""), shown[f])
+                     and not self.rest_of_name(project.texts.get(f, ""), shown[f])]
             if names:
                 return None, (f"the first block prints no amounts, and a {'、'.join(names)} that is not the "
                               "project above's")
@@ -653,6 +682,17 @@ class Assembler:
         if any(not AmountText(before.shown(f)).blank for f in amounts):
             if all(shown[f] in ("", before.shown(f)) for f in fields):
                 return True, "its cells repeat the project above"
+            # printed again, each part showing what fits in it: the same name and amounts
+            same = all(_digits(shown[f]) == _digits(before.shown(f)) for f in amounts) and all(
+                overlaps(project.texts.get(f, ""), shown[f]) for f in fields if f not in voc.amounts)
+            if same and _flat(block.text("name")) == _flat(before.text("name")):
+                return True, "its name and amounts repeat the project above"
+            # the rest of a name (names begin with their code) and of amounts wrapped onto a second line
+            # (``10,395.518`` / ``343``) cut by the page break
+            rest = [f for f in amounts if shown[f]]
+            if self.rest_of_name(project.texts.get("name", ""), shown.get("name", "")) and rest and all(
+                    re.fullmatch(r"\d+", _flat(shown[f])) and "." in before.shown(f) for f in rest):
+                return True, "its name and amounts are the rest of the project above's, cut by the page break"
             # a line cut in half by the page break is drawn on both pages: the amounts' line (its digits, a cut
             # may lose a point) and the name's last line shown again
             if all(_digits(shown[f]) == _digits(project.texts.get(f, "")) for f in amounts) \
@@ -677,6 +717,12 @@ class Assembler:
         if not shown.get("name") or _flat(shown["name"]) == _flat(name):
             return None, "the project above shows no amounts, and this one no name of its own"
         return False, "the project above has no amounts"
+
+    def rest_of_name(self, name: str, shown: str) -> bool:
+        """Whether ``shown`` goes on with ``name`` where names begin with a project code: the name above
+        begins with one, the part shown does not."""
+        return bool(name and shown and self.voc.code.match(_flat(name) + "x")
+                    and not self.voc.code.match(_flat(shown) + "x"))
 
     def join_rows(self, project: Project, block: Block, continued: bool) -> None:
         """The block's indicator rows.  The first row of a page that goes on with the project above is the
@@ -726,10 +772,15 @@ class IndicatorList:
         voc = vocabulary()
         out: list[PageTable] = []
         columns: Columns | None = None
-        for page in pages:
+        fetched: set[int] = set()
+        for k, page in enumerate(pages):
             claimed = self.claims(source.text(page))
             if columns is None and not claimed:
                 continue
+            if page not in fetched:  # camelot reads a few pages a call (``grid.CHUNK``): the next ones with it
+                ahead = [p for p in pages[k:k + CHUNK] if p not in fetched]
+                source.grids(ahead)
+                fetched.update(ahead)
             took = False
             for grid in source.grids([page])[page]:
                 header = find_header(grid, voc)

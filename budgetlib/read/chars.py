@@ -53,7 +53,7 @@ class Run:
                 out[-1].append(c)
             else:
                 out.append([c])
-        return ["".join(c.text for c in line).strip() for line in out]
+        return ["".join(c.text for c in sorted(line, key=lambda c: c.x)).strip() for line in out]
 
     @property
     def text(self) -> str:
@@ -122,8 +122,9 @@ class PageChars:
                 # the loose box: the font's ascent to descent, the same for every character of a line (a comma's
                 # own box sits below the line's middle)
                 pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box))
-                out.append(Char(chr(code), (box.left + box.right) / 2 - left0, (box.bottom + box.top) / 2 - bottom0,
-                                abs(box.top - box.bottom)))
+                # pdfium reports a hyphen that ends a line as 0x02 (a soft hyphen); the PDF draws "-"
+                x, y = (box.left + box.right) / 2 - left0, (box.bottom + box.top) / 2 - bottom0
+                out.append(Char("-" if code == 2 else chr(code), x, y, abs(box.top - box.bottom)))
             textpage.close()
             pdf_page.close()
             self._pages[page] = out
