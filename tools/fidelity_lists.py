@@ -24,8 +24,9 @@ Settings (reportlab canvas; ``calc`` is LibreOffice Calc from an .xlsx, when ``s
   in each part), ``window`` (each page draws only the lines that fall in its part);
 - ``edges``: ``closed`` (a rule closes the table at a page's foot and top) or ``open`` (no rule across a
   cell that goes on: its column has no rule at all on a page it runs through);
-- ``rows``: ``auto`` (rows as tall as their text) or ``fixed`` (one line tall: a longer text overflows its
-  cell and is clipped, as 北京 应急管理局's; not with ``window``, which would not draw it at all);
+- ``rows``: ``auto`` (rows as tall as their text) or ``fixed`` (at most two lines tall: a longer text overflows
+  its cell, drawn over the next, and is clipped, as 北京 应急管理局's; not with ``window``, which would not draw
+  it at all);
 - ``valign`` middle or top; ``font`` WenQuanYi Micro Hei or AR PL UMing; ``size`` 6, 7.5 or 9 points;
   ``header`` on every page or on the first only.
 """
@@ -253,7 +254,7 @@ def render_canvas(truth: dict, s: Setting, out: Path) -> list[int]:
     heights = []
     for _, ind in rows:
         n = max(len(lines_of(c, ind.get(c, ""))) for c in ind_cols) or 1
-        heights.append((n if s.rows == "auto" else 1) * lead + 2 * pad)
+        heights.append((n if s.rows == "auto" else min(n, 2)) * lead + 2 * pad)
     # a project's block as tall as its cells' text (auto rows)
     first_row = {}
     for i, (k, _) in enumerate(rows):

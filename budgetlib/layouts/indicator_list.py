@@ -406,21 +406,31 @@ class PageText:
 
     def __init__(self, chars: PageChars, table: PageTable, goes_on: bool, notes: list[str]) -> None:
         self.table = table
+        self.doubts: list[tuple[int, str]] = []  # cells whose characters are drawn over each other
         self._spans: dict[int, list[list[Char]]] = {}
         self._absent: dict[str, list[list[Char]]] = {}
         self._above: dict[int, list[list[Char]]] = {}
         grid = table.grid
         self.tops = [-top for top, _ in grid.rows_y]
-        runs = [self.split(run) for run in chars.runs(table.page)]
+        self.lefts = [a for a, _ in grid.cols_x]
+        runs = [self.split(part) for run in chars.runs(table.page) for part in self.by_column(run)]
         # a run's cell is where most of its characters lie (the first of equals); its lines in a cell that holds
         # another run's own text are text overflowing from its cell (clipped when printed), in a cell without
         # text of its own they are that cell's (two cells' lines drawn one after the other)
         spans = {id(s): s for s in grid.spans}
+        top = self.top_aligned(runs, spans)
         homes: dict[int, int] = {}
         for i, pieces in enumerate(runs):
-            inside = [(key[1], group) for key, group in pieces.items() if key[0] == "span"]
-            if inside:
-                homes[i] = max(inside, key=lambda kg: (len(kg[1]), kg[1][0].y))[0]
+            inside = {key[1]: group for key, group in pieces.items() if key[0] == "span"}
+            if not inside:
+                continue
+            # its cell: where its first line lies (text set from the cell's top) or its middle (text centred),
+            # else where most of it lies
+            chars = [c for group in pieces.values() for c in group]
+            first = max(chars, key=lambda c: c.base)
+            middle = (max(c.y + c.height / 2 for c in chars) + min(c.y - c.height / 2 for c in chars)) / 2
+            anchor = self.span_at(first.x, first.y if top else middle)
+            homes[i] = anchor if anchor in inside else max(inside, key=lambda k: (len(inside[k]), inside[k][0].y))
         # a run below the table (drawn, not shown) is the text of its column's last cell, which goes on to the
         # next page
         below: dict[tuple[int, object], int] = {}
@@ -472,18 +482,64 @@ class PageText:
             notes.append(f"page {table.page}: the text layer's runs do not give its cells' text ({agree}/{checked}): "
                          f"its cells keep the text they show")
 
+    def by_column(self, run: Run) -> list[Run]:
+        """A run cut where it crosses from one column into another (cells printed side by side on one line
+        and drawn one after the other)."""
+        from ..read.chars import Run
+
+        parts: dict[int | None, list[Char]] = {}
+        for c in run.chars:
+            parts.setdefault(self.column(c.x), []).append(c)
+        return [Run(group) for group in parts.values()]
+
+    def span_at(self, x: float, y: float) -> int | None:
+        """The id of the data cell at (x, y)."""
+        table, grid = self.table, self.table.grid
+        r = bisect.bisect_left(self.tops, -y) - 1
+        col = self.column(x)
+        if col is None or not table.first <= r < table.last or grid.rows_y[r][1] > y:
+            return None
+        s = grid.at(r, col)
+        return id(s) if s is not None else None
+
+    def top_aligned(self, runs: list[dict[tuple[str, object], list[Char]]], spans: dict[int, Span]) -> bool:
+        """Whether the table sets its cells' text from their top (else centred), from the runs that lie whole
+        in cells at least two of their lines taller than them: how far each is from its cell's top and foot."""
+        grid = self.table.grid
+        gaps = []
+        for pieces in runs:
+            if len(pieces) != 1:
+                continue
+            (kind, where), group = next(iter(pieces.items()))
+            if kind != "span":
+                continue
+            span = spans[where]  # type: ignore[index]
+            top, bottom = grid.rows_y[span.r0][0], grid.rows_y[span.r1][1]
+            high, low = max(c.y + c.height / 2 for c in group), min(c.y - c.height / 2 for c in group)
+            h = max(c.height for c in group)
+            if (top - bottom) - (high - low) >= 2 * h:
+                gaps.append((top - high, low - bottom))
+        if len(gaps) < 3:
+            return False
+        above = sorted(g[0] for g in gaps)[len(gaps) // 2]
+        below = sorted(g[1] for g in gaps)[len(gaps) // 2]
+        return above * 3 < below
+
     def cut(self, c: Char) -> bool:
         """Whether ``c`` is drawn across the table's top or bottom rule, a quarter of its height past it or
         more (a line cut in half where a page breaks; a header's label may touch the rule, not cross it)."""
         t = self.table
         return abs(c.y - t.top) < c.height / 4 or abs(c.y - t.bottom) < c.height / 4
 
+    def column(self, x: float) -> int | None:
+        k = bisect.bisect_right(self.lefts, x) - 1
+        return k if k >= 0 and x <= self.table.grid.cols_x[k][1] else None
+
     def locate(self, c: Char) -> tuple[int | None, int | None]:
         grid = self.table.grid
         r = bisect.bisect_left(self.tops, -c.y) - 1
         row = r if 0 <= r < grid.n_rows and grid.rows_y[r][1] <= c.y else None
-        col = next((k for k, (a, b) in enumerate(grid.cols_x) if a <= c.x <= b), None)
-        return row, col
+        return row, self.column(c.x)
 
     def split(self, run: Run) -> dict[tuple[str, object], list[Char]]:
         """A run's characters by where they lie: in a cell of the table's data (``span``, by id), above or
@@ -507,10 +563,10 @@ class PageText:
         """A cell's text from its runs' characters: in lines top to bottom, each left to right."""
         from ..read.chars import Run
 
-        chars = sorted((c for g in groups for c in g), key=lambda c: -c.y)
+        chars = sorted((c for g in groups for c in g), key=lambda c: -c.base)
         lines: list[list[Char]] = []
         for c in chars:
-            if lines and abs(lines[-1][0].y - c.y) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
+            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
                 lines[-1].append(c)
             else:
                 lines.append([c])
@@ -519,7 +575,10 @@ class PageText:
     def span(self, span: Span, check: bool = True) -> str:
         if check and not self.ok:
             return clean(span.lines or span.text)
-        return self._text(self._spans.get(id(span), []))
+        groups = self._spans.get(id(span), [])
+        if check and _overdrawn(groups):
+            self.doubts.append((self.table.page, f"a cell's text is drawn over another ({self._text(groups)[:20]!r})"))
+        return self._text(groups)
 
     def absent(self, f: str) -> str:
         return self._text(self._absent.get(f, [])) if self.ok else ""
@@ -527,6 +586,13 @@ class PageText:
     def above(self, span: Span) -> str:
         """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
         return "".join(_flat(self._text([g])) for c in span.cols for g in self._above.get(c, []))
+
+
+def _overdrawn(groups: list[list[Char]]) -> bool:
+    """Whether two of the characters lie on one another (two texts drawn over each other, read as one)."""
+    chars = sorted((c for g in groups for c in g if not c.text.isspace()), key=lambda c: (round(c.base), c.x))
+    return sum(abs(a.base - b.base) < 0.1 * a.height and abs(a.x - b.x) < 0.08 * a.height
+               for a, b in itertools.pairwise(chars)) >= 3  # a mark squeezed under a character is not
 
 
 OVERLAP = 4  # characters a text's part must share with the part before to be joined on them
@@ -617,7 +683,7 @@ class Assembler:
                             if f in voc_amounts and known and t and _digits(known) == _digits(t):
                                 project.texts[f] = max(known, t, key=len)  # a line cut in half may lose a point
                             else:
-                                project.texts[f] = merge(known, t)
+                                self.share(len(self.projects) - 1, f, merge(known, t))
                         project.blocks.append(block)
                         project.how.append(f"page {block.page}: {why}")
                         self.join_rows(project, block, continued=True)
@@ -635,12 +701,33 @@ class Assembler:
                 previous = block
             previous_on = goes_on
 
+    def share(self, k: int, f: str, text: str) -> None:
+        """Project ``k``'s ``f`` is ``text``, and so is that of the projects above it printed beside the same
+        cell (a name beside several projects, its text shown on a later page)."""
+        old = self.projects[k].texts.get(f, "")
+        self.projects[k].texts[f] = text
+        first = self.projects[k].blocks[0]
+        cell = first.cells.get(f)
+        while cell is not None and cell.span is not None and k > 0:
+            k -= 1
+            above = self.projects[k]
+            mine = above.blocks[-1].cells.get(f)
+            if mine is None or mine.span is not cell.span or above.texts.get(f, "") not in ("", old):
+                break
+            above.texts[f] = text
+
     def inherit_name(self, block: Block, before: Block, texts: dict[str, str], text: PageText | None) -> None:
-        """A new project at the top of a page whose name cell shows nothing, under a project whose name cell
-        went on to this page: the name printed beside both is theirs (it is drawn above this page's table)."""
+        """A new project at the top of a page under a project whose name cell went on to this page: the name
+        printed beside both is theirs — shown here only in part (its last lines: the whole name's is given
+        to both), or not at all (it is drawn above this page's table)."""
         for f in ("name", "code", "department", "unit"):
             known = self.projects[-1].texts.get(f, "")
             cell = block.cells.get(f)
+            if cell is not None and cell.span is not None and cell.text and known and f in before.cells \
+                    and self.rest_of_name(known, cell.text):
+                texts[f] = merge(known, cell.text)
+                self.share(len(self.projects) - 1, f, texts[f])
+                continue
             if cell is None or cell.span is None or cell.text or not known or f not in before.cells:
                 continue
             texts[f] = known
@@ -702,11 +789,13 @@ class Assembler:
             return False, "it prints amounts of its own"
         # the block above shows no amounts: the head of this block's project (its amounts drawn below the
         # page's last rule), or a project with blank amounts
-        held = [f for f in amounts if _flat(project.texts.get(f, ""))]
+        held = [f for f in amounts if _flat(before.text(f))]  # drawn below the page's last rule
         if held:
-            if all(_flat(project.texts.get(f, "")) == _flat(shown[f]) for f in amounts):
+            if all(_flat(before.text(f)) == _flat(shown[f]) for f in amounts):
                 return True, "the project above holds its amounts below the page's last rule"
             return None, "the block above shows no amounts and holds others below the page's last rule"
+        if any(_flat(project.texts.get(f, "")) for f in amounts):
+            return False, "the project above, begun on a page before, has its amounts"
         # its name cut by the page break: the part above a project's code alone, or the rest here going on from
         # it; a whole name of its own is a project printed without amounts
         name = project.texts.get("name", "")
@@ -823,6 +912,9 @@ class IndicatorList:
                 text = PageText(chars, table, goes_on, notes)
                 staged.append((table, read_blocks(table, voc, text), goes_on, text))
             assembler.run(staged)
+            for _, _, _, text in staged:
+                for page, why in text.doubts:
+                    assembler.doubt(page, why)
             projects = [p for p in assembler.projects if p.rows or any(p.texts.values())]
         finally:
             chars.close()

@@ -27,8 +27,9 @@ import pypdfium2.raw as pdfium_c
 class Char:
     text: str
     x: float  # centre of its box, PDF points
-    y: float  # centre of the font's box (the same for every character of a line)
+    y: float  # centre of the font's box
     height: float
+    base: float = 0.0  # its baseline (the same for every character of a line, whatever its font)
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Run:
     def lines(self) -> list[str]:
         out: list[list[Char]] = []
         for c in self.chars:
-            if out and abs(out[-1][-1].y - c.y) <= 0.3 * max(c.height, out[-1][-1].height, 1.0):
+            if out and abs(out[-1][-1].base - c.base) <= 0.3 * max(c.height, out[-1][-1].height, 1.0):
                 out[-1].append(c)
             else:
                 out.append([c])
@@ -64,29 +65,60 @@ class Run:
 _FOOTER = re.compile(r"^[-—－–]+\s*\d{1,4}\s*[-—－–]+$|^第?\s*\d+\s*页(?:[\s，,、]*共\s*\d+\s*页)?$|^\d+\s*/\s*\d+$")
 
 
+class _Open:
+    """A run being read: its characters, its left and right edges, its distance from line to line."""
+
+    def __init__(self, c: Char, order: int) -> None:
+        self.order = order  # where its first character is drawn
+        self.chars = [c]
+        self.left = self.right = c.x
+        self.pitch: float | None = None
+
+    def takes(self, c: Char, latest: bool) -> bool:
+        """Whether ``c`` follows on the run's last line (no wider gap than a character's) or begins its next
+        line down, within its edges: as far below as its lines are apart, or (a run of one line) ``latest``,
+        the run drawn last."""
+        last = self.chars[-1]
+        h = max(last.height, c.height, 1.0)
+        down = last.base - c.base
+        if abs(down) <= 0.3 * h:
+            return -0.6 * h <= c.x - last.x <= 2.2 * h
+        if not (0.6 * h <= down <= 2.6 * h and self.left - 1.6 * h <= c.x <= self.right + 0.6 * h):
+            return False
+        if self.pitch is None:
+            return latest
+        return abs(down - self.pitch) <= 0.15 * self.pitch
+
+    def add(self, c: Char) -> None:
+        last = self.chars[-1]
+        if abs(last.base - c.base) > 0.3 * max(last.height, c.height, 1.0):
+            self.pitch = last.base - c.base
+        self.chars.append(c)
+        self.left, self.right = min(self.left, c.x), max(self.right, c.x)
+
+
+OPEN = 6  # runs a character may still go on: pdfium gives the text objects of one line left to right, so the
+#           rest of a cell's line may come after a neighbouring cell's text drawn at the same height
+
+
 def runs(chars: list[Char]) -> list[Run]:
-    """The page's characters cut into runs: a run goes on while the next character drawn follows on its line
-    (no wider gap than a character's) or begins the next line down within its left and right edges."""
-    out: list[Run] = []
-    current: list[Char] = []
-    left = right = 0.0
-    for c in chars:
-        if current:
-            last = current[-1]
-            h = max(last.height, c.height, 1.0)
-            if abs(c.y - last.y) <= 0.3 * h:
-                goes_on = -0.6 * h <= c.x - last.x <= 2.2 * h
-            else:
-                goes_on = 0.6 * h <= last.y - c.y <= 2.6 * h and left - 1.6 * h <= c.x <= right + 0.6 * h
-            if not goes_on:
-                out.append(Run(current))
-                current = []
-        if not current:
-            left = right = c.x
-        current.append(c)
-        left, right = min(left, c.x), max(right, c.x)
-    if current:
-        out.append(Run(current))
+    """The page's characters cut into runs: a character goes on with the most recent of the last few runs it
+    follows (on its line, or on its next line down), else begins a run of its own."""
+    done: list[_Open] = []
+    active: list[_Open] = []
+    for k, c in enumerate(chars):
+        run = next((r for r in reversed(active) if r.takes(c, r is active[-1])), None)
+        if run is None:
+            run = _Open(c, k)
+            active.append(run)
+            if len(active) > OPEN:
+                done.append(active.pop(0))
+        else:
+            run.add(c)
+            active.remove(run)
+            active.append(run)
+    done += active
+    out = [Run(r.chars) for r in sorted(done, key=lambda r: r.order)]
     return [r for r in out if not _FOOTER.match(r.text.strip())]
 
 
@@ -114,6 +146,7 @@ class PageChars:
             textpage = pdf_page.get_textpage()
             raw = textpage.raw
             box = pdfium_c.FS_RECTF()
+            ox, oy = ctypes.c_double(), ctypes.c_double()  # a character's origin: its baseline
             out = []
             for i in range(pdfium_c.FPDFText_CountChars(raw)):
                 code = pdfium_c.FPDFText_GetUnicode(raw, i)
@@ -122,9 +155,10 @@ class PageChars:
                 # the loose box: the font's ascent to descent, the same for every character of a line (a comma's
                 # own box sits below the line's middle)
                 pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box))
-                # pdfium reports a hyphen that ends a line as 0x02 (a soft hyphen); the PDF draws "-"
+                pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
                 x, y = (box.left + box.right) / 2 - left0, (box.bottom + box.top) / 2 - bottom0
-                out.append(Char("-" if code == 2 else chr(code), x, y, abs(box.top - box.bottom)))
+                # pdfium reports a hyphen that ends a line as 0x02 (a soft hyphen); the PDF draws "-"
+                out.append(Char("-" if code == 2 else chr(code), x, y, abs(box.top - box.bottom), oy.value - bottom0))
             textpage.close()
             pdf_page.close()
             self._pages[page] = out
