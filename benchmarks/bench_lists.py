@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BEIJING = ROOT.parent / "shared" / "real-pdfs" / "2026" / "北京"
-DEFAULT = [BEIJING / "教育局_附件2：北京市教育委员会2026年度部门预算报表.pdf", BEIJING / "卫生健康委员会_2026年部门预算.pdf"]
+DEFAULT = [BEIJING / "教育局_附件2：北京市教育委员会2026年度部门预算报表.pdf",
+           BEIJING / "卫生健康委员会_2026年部门预算.pdf"]
 BASELINE = "import camelot, sys; camelot.read_pdf(sys.argv[1], pages='all', flavor='lattice')"
 
 
@@ -52,7 +53,7 @@ def main() -> None:
     missing = [f for f in files if not f.exists()]
     if missing:
         raise SystemExit(f"not found (needs ../shared): {missing[0]}")
-    print(f"| file | pages | camelot lattice s | budgetlib s | ratio |\n|---|---|---|---|---|")
+    print("| file | pages | camelot lattice s | budgetlib s | ratio |\n|---|---|---|---|---|")
     env = {**os.environ, "BUDGETLIB_CACHE_DIR": tempfile.mkdtemp(prefix="bench-lists-")}
     for pdf in files:
         base, ours = [], []

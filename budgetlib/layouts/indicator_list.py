@@ -801,7 +801,8 @@ class Assembler:
         name = project.texts.get("name", "")
         code = voc.code.match(_flat(name) + "x")
         if (code and code.end() == len(_flat(name))) or (shown.get("name") and _flat(shown["name"]) != _flat(name)
-                                                         and overlaps(name, shown["name"])):
+                                                         and overlaps(name, shown["name"])) \
+                or self.rest_of_name(name, shown.get("name", "")):
             return True, "the project above shows no amounts and the first part of this one's name"
         if not shown.get("name") or _flat(shown["name"]) == _flat(name):
             return None, "the project above shows no amounts, and this one no name of its own"
