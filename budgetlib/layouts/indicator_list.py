@@ -420,6 +420,7 @@ class PageText:
         spans = {id(s): s for s in grid.spans}
         top = self.top_aligned(runs, spans)
         homes: dict[int, int] = {}
+        hanging: dict[int, int] = {}  # runs whose cell would be another, were the table aligned otherwise
         for i, pieces in enumerate(runs):
             inside = {key[1]: group for key, group in pieces.items() if key[0] == "span"}
             if not inside:
@@ -431,6 +432,14 @@ class PageText:
             middle = (max(c.y + c.height / 2 for c in chars) + min(c.y - c.height / 2 for c in chars)) / 2
             anchor = self.span_at(first.x, first.y if top else middle)
             homes[i] = anchor if anchor in inside else max(inside, key=lambda k: (len(inside[k]), inside[k][0].y))
+            other = self.span_at(first.x, middle if top else first.y)
+            if other != anchor and other in inside and anchor in inside:
+                hanging[i] = other
+        for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
+            if any(j != i and home == other for j, home in homes.items()):
+                text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
+                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
+                                                f"on how the table aligns its text ({text[:20]!r})"))
         # a run below the table (drawn, not shown) is the text of its column's last cell, which goes on to the
         # next page
         below: dict[tuple[int, object], int] = {}
@@ -591,8 +600,9 @@ class PageText:
 def _overdrawn(groups: list[list[Char]]) -> bool:
     """Whether two of the characters lie on one another (two texts drawn over each other, read as one)."""
     chars = sorted((c for g in groups for c in g if not c.text.isspace()), key=lambda c: (round(c.base), c.x))
-    return sum(abs(a.base - b.base) < 0.1 * a.height and abs(a.x - b.x) < 0.08 * a.height
-               for a, b in itertools.pairwise(chars)) >= 3  # a mark squeezed under a character is not
+    return any(abs(a.base - b.base) < 0.1 * a.height and abs(a.x - b.x) < 0.08 * a.height
+               and a.text.isalnum() and b.text.isalnum()  # a mark squeezed under a character is no other text
+               for a, b in itertools.pairwise(chars))
 
 
 OVERLAP = 4  # characters a text's part must share with the part before to be joined on them
