@@ -49,6 +49,7 @@ CHUNK = 16  # pages read by camelot a call (``read.grid.CHUNK``)
 
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
+    from ..read.chars import PageChars
     from ..read.source import LayoutReading, Source
 
 VOCABULARY = RESOURCES_DIR / "layouts" / "indicator_list.toml"
@@ -574,7 +575,7 @@ class Assembler:
         # page's last rule), or a project with blank amounts
         held = [f for f in amounts if _flat(before.text(f))]  # drawn below the page's last rule
         if held:
-            if all(_flat(before.text(f)) == _flat(shown[f]) for f in amounts):
+            if all(_digits(before.text(f)) == _digits(shown[f]) for f in amounts):  # a cut line may lose a point
                 return True, "the project above holds its amounts below the page's last rule"
             return None, "the block above shows no amounts and holds others below the page's last rule"
         if any(_flat(project.texts.get(f, "")) for f in amounts):
@@ -639,10 +640,13 @@ class IndicatorList:
             return False
         return sum(bool(p.search(flat)) for p in voc.form) < voc.form_hits
 
-    def tables(self, source: Source, pages: list[int], notes: list[str]) -> list[PageTable]:
+    def tables(self, source: Source, pages: list[int], notes: list[str], chars: PageChars | None = None
+               ) -> list[PageTable]:
         """The list's table on each page that holds it: a page with its header, and the pages after it cut
-        into its columns without one."""
-        voc = vocabulary()
+        into its columns without one.  A page's ruled tables from its own ruling lines (``read.rules``, with
+        ``chars``), else from camelot's lattice parser (``read.cells``)."""
+        from ..read.rules import grids as ruled
+
         out: list[PageTable] = []
         columns: Columns | None = None
         fetched: set[int] = set()
@@ -650,35 +654,50 @@ class IndicatorList:
             claimed = self.claims(source.text(page))
             if columns is None and not claimed:
                 continue
-            if page not in fetched:  # camelot reads a few pages a call (``grid.CHUNK``): the next ones with it
-                ahead = [p for p in pages[k:k + CHUNK] if p not in fetched]
-                source.grids(ahead)
-                fetched.update(ahead)
-            took = False
-            for grid in source.grids([page])[page]:
-                header = find_header(grid, voc)
-                if header is not None:
-                    columns = header.columns
-                    fields = columns.fit(grid, voc) or {
-                        c: f for c, (a, b) in enumerate(grid.cols_x) if (f := columns.field_of(a, b))}
-                    first = header.rows.stop
-                elif columns is not None and not took and not foreign_header(grid, voc) \
-                        and (fields := columns.fit(grid, voc)) is not None:
-                    first = 0
-                else:
-                    if took:
-                        notes.append(f"page {page}: a table under the list is not the list's")
-                        break
-                    continue
-                present = set(fields.values())
-                absent = {f: x for f, x in columns.x.items() if f not in present}
-                last = data_end(grid, first, fields, voc, notes)
-                out.append(PageTable(page, grid, first, last, fields, absent))
-                took = True
-            if not took and columns is not None:
+            found: list[PageTable] = []
+            if chars is not None:
+                found, after = self._take(page, ruled(source.path, [page], chars)[page], columns, notes)
+            if not found:
+                if page not in fetched:  # camelot reads a few pages a call (``grid.CHUNK``): the next ones with it
+                    ahead = [p for p in pages[k:k + CHUNK] if p not in fetched]
+                    source.grids(ahead)
+                    fetched.update(ahead)
+                found, after = self._take(page, source.grids([page])[page], columns, notes)
+                if found and chars is not None:
+                    notes.append(f"page {page}: its rules read by camelot (not found in its paths)")
+            if found:
+                out += found
+                columns = after
+            elif columns is not None:
                 notes.append(f"page {page}: the list does not go on here (other columns or another table)")
                 columns = None
         return out
+
+    def _take(self, page: int, grids: list[Grid], columns: Columns | None, notes: list[str]
+              ) -> tuple[list[PageTable], Columns | None]:
+        """The list's tables among a page's ruled tables, and the columns it goes on with."""
+        voc = vocabulary()
+        out: list[PageTable] = []
+        for grid in grids:
+            header = find_header(grid, voc)
+            if header is not None:
+                columns = header.columns
+                fields = columns.fit(grid, voc) or {
+                    c: f for c, (a, b) in enumerate(grid.cols_x) if (f := columns.field_of(a, b))}
+                first = header.rows.stop
+            elif columns is not None and not out and not foreign_header(grid, voc) \
+                    and (fields := columns.fit(grid, voc)) is not None:
+                first = 0
+            else:
+                if out:
+                    notes.append(f"page {page}: a table under the list is not the list's")
+                    break
+                continue
+            present = set(fields.values())
+            absent = {f: x for f, x in columns.x.items() if f not in present}
+            last = data_end(grid, first, fields, voc, notes)
+            out.append(PageTable(page, grid, first, last, fields, absent))
+        return out, columns
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
         from ..read.chars import PageChars
@@ -686,9 +705,9 @@ class IndicatorList:
 
         voc = vocabulary()
         lang = source.settings.lang
-        tables = self.tables(source, pages, notes)
         chars = PageChars(source.path)
         try:
+            tables = self.tables(source, pages, notes, chars)
             assembler = Assembler(voc, notes)
             staged = []
             for k, table in enumerate(tables):
