@@ -229,3 +229,21 @@ def test_chongqing_one_level_of_indicators_with_weights():
         None, None, "学校保持在校生规模", "≥27800人", "10")
     assert [i.indicator for i in row.indicators[1:3]] == ["办理行政审批和公共服务事项数量", "各级各类媒体累计报道次数"]
     assert row.indicators[-1].annual_value == "=100%"
+
+
+def test_a_sum_with_digits_beyond_the_cent_is_checked_exactly():
+    """卫健委 prints 项目总额 2,651.52 and 财政资金 2,651.518580: the tables cannot hold the second, so the
+    document's check leaves the row out; the list's own check adds the printed numbers exactly."""
+    from budgetlib.layouts.indicator_list import exact_sums
+    from budgetlib.model import Row
+
+    def row(total: str, fiscal: str, other: str = "") -> Row:
+        texts = {"total": total, "fiscal": fiscal, "special_account": "", "other": other}
+        amounts = {k: AmountText(v).stored for k, v in texts.items()}
+        return Row(kind="project", name="p", unit="", page=1, amounts=amounts, amount_texts=texts)
+
+    found = exact_sums(row("2,651.52", "2,651.518580"), "x.pdf", "zh")
+    assert [(f.check, f.expected, f.actual) for f in found] == [("sum_mismatch", "2651.518580", "2,651.52")]
+    assert exact_sums(row("9.574090", "9.574090"), "x.pdf", "zh") == []
+    assert exact_sums(row("10.000000", "9.574090", "0.425910"), "x.pdf", "zh") == []
+    assert exact_sums(row("675.970000", "435.970000", "240.000000"), "x.pdf", "zh") == []  # the document's check

@@ -67,6 +67,7 @@ class Vocabulary:
     form_hits: int
     qualitative: frozenset[str]
     code: re.Pattern[str]
+    code_start: re.Pattern[str]
 
     @functools.cached_property
     def by_length(self) -> list[tuple[str, str]]:
@@ -90,6 +91,7 @@ def vocabulary() -> Vocabulary:
         form_hits=int(data["claim"]["form_hits"]),
         qualitative=frozenset(data["comparators"]["qualitative"]),
         code=re.compile(data["names"]["code"]),
+        code_start=re.compile(data["names"]["code_start"]),
     )
 
 
@@ -466,6 +468,8 @@ class Assembler:
                             known = project.texts.get(f, "")
                             if f in voc_amounts and known and t and _digits(known) == _digits(t):
                                 project.texts[f] = max(known, t, key=len)  # a line cut in half may lose a point
+                            elif f in voc_amounts and known and re.fullmatch(r"\d+", _flat(t)) and "." in known:
+                                project.texts[f] = known + _flat(t)  # an amount wrapped onto its next line
                             else:
                                 self.share(len(self.projects) - 1, f, merge(known, t))
                         project.blocks.append(block)
@@ -474,6 +478,7 @@ class Assembler:
                         previous = block
                         continue
                     self.inherit_name(block, before, texts, text)
+                    self.name_above(block, before, texts)
                 if self.projects:  # a column no rule crosses on the page: the cell above goes on through it
                     for f, cell in block.cells.items():
                         if cell.span is None and self.projects[-1].texts.get(f):
@@ -484,6 +489,14 @@ class Assembler:
                 self.join_rows(project, block, continued=False)
                 previous = block
             previous_on = goes_on
+
+    def shared_above(self, k: int, f: str) -> bool:
+        """Whether project ``k``'s ``f`` cell is the one beside the project above it (a name beside several)."""
+        if k < 1 or len(self.projects[k].blocks) != 1:
+            return False
+        mine = self.projects[k].blocks[0].cells.get(f)
+        theirs = self.projects[k - 1].blocks[-1].cells.get(f)
+        return mine is not None and theirs is not None and mine.span is not None and mine.span is theirs.span
 
     def share(self, k: int, f: str, text: str) -> None:
         """Project ``k``'s ``f`` is ``text``, and so is that of the projects above it printed beside the same
@@ -521,6 +534,18 @@ class Assembler:
                 self.doubt(block.page, f"the {f} printed beside the project above is taken for the one at its top; "
                                        f"the text layer does not show it there")
 
+    def name_above(self, block: Block, before: Block, texts: dict[str, str]) -> None:
+        """The project above ends a page with its name cell empty and nothing drawn for it below the rule, and
+        this one begins the next with a name: one cell beside both, its text shown on this page only — taken
+        for both, in doubt (a project printed without a name would look the same)."""
+        project = self.projects[-1]
+        cell = before.cells.get("name")
+        if project.texts.get("name") or cell is None or cell.span is None or not cell.bottom or not texts.get("name"):
+            return
+        self.share(len(self.projects) - 1, "name", texts["name"])
+        self.doubt(block.page, "the project ending the page before shows no name; the name at the top of this "
+                               "page is taken for it too")
+
     def inherit_within_page(self, project: Project, block: Block) -> None:
         """A cell shared with the block above on the same page (a name printed beside several blocks) has
         the text found for it there (joined with its part on the page before)."""
@@ -539,8 +564,10 @@ class Assembler:
         shown = {f: block.text(f) if block.cells[f].span is not None else "" for f in fields}
         if not any(shown.values()):
             return True, "its cells show nothing of their own"
-        if not any(project.texts.get(f) for f in voc.project if f not in ("goal", "period_goal")):
-            return True, "the project above shows neither a name nor amounts: it is the head of this one"
+        if not any(project.texts.get(f) for f in voc.project if f not in ("goal", "period_goal")
+                   and not self.shared_above(len(self.projects) - 1, f)):
+            return True, "the project above shows neither a name (but one beside the projects above it) nor " \
+                         "amounts: it is the head of this one"
         amounts = [f for f in voc.amounts if f in block.cells]
         mine = any(not AmountText(shown[f]).blank for f in amounts)
         if not mine:
@@ -561,8 +588,9 @@ class Assembler:
             # the rest of a name (names begin with their code) and of amounts wrapped onto a second line
             # (``10,395.518`` / ``343``) cut by the page break
             rest = [f for f in amounts if shown[f]]
-            if self.rest_of_name(project.texts.get("name", ""), shown.get("name", "")) and rest and all(
-                    re.fullmatch(r"\d+", _flat(shown[f])) and "." in before.shown(f) for f in rest):
+            name_goes_on = not shown.get("name") or self.rest_of_name(project.texts.get("name", ""), shown["name"])
+            if name_goes_on and rest and all(re.fullmatch(r"\d+", _flat(shown[f])) and "." in before.shown(f)
+                                             for f in rest):
                 return True, "its name and amounts are the rest of the project above's, cut by the page break"
             # a line cut in half by the page break is drawn on both pages: the amounts' line (its digits, a cut
             # may lose a point) and the name's last line shown again
@@ -584,9 +612,9 @@ class Assembler:
         # it; a whole name of its own is a project printed without amounts
         name = project.texts.get("name", "")
         code = voc.code.match(_flat(name) + "x")
-        if (code and code.end() == len(_flat(name))) or (shown.get("name") and _flat(shown["name"]) != _flat(name)
-                                                         and overlaps(name, shown["name"])) \
-                or self.rest_of_name(name, shown.get("name", "")):
+        code_only = bool(code and code.end() == len(_flat(name))) or bool(voc.code_start.match(_flat(name)))
+        rest = bool(shown.get("name")) and _flat(shown["name"]) != _flat(name) and overlaps(name, shown["name"])
+        if code_only or rest or self.rest_of_name(name, shown.get("name", "")):
             return True, "the project above shows no amounts and the first part of this one's name"
         if not shown.get("name") or _flat(shown["name"]) == _flat(name):
             return None, "the project above shows no amounts, and this one no name of its own"
@@ -595,8 +623,8 @@ class Assembler:
     def rest_of_name(self, name: str, shown: str) -> bool:
         """Whether ``shown`` goes on with ``name`` where names begin with a project code: the name above
         begins with one, the part shown does not."""
-        return bool(name and shown and self.voc.code.match(_flat(name) + "x")
-                    and not self.voc.code.match(_flat(shown) + "x"))
+        coded = self.voc.code.match(_flat(name) + "x") or self.voc.code_start.match(_flat(name))
+        return bool(name and shown and coded and not self.voc.code.match(_flat(shown) + "x"))
 
     def join_rows(self, project: Project, block: Block, continued: bool) -> None:
         """The block's indicator rows.  The first row of a page that goes on with the project above is the
