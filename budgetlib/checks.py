@@ -56,6 +56,7 @@ SEVERITY = {
     "missing_total": "warning",  # a table of units and projects printed without its 合计 row
     "department_sum_mismatch": "error",  # a department table's 金额合计 vs its tasks' amounts
     "level_missing": "warning",  # a department target without its 一级/二级/三级指标 where the table has them
+    "indicator_unnamed": "warning",  # a row of an indicator list (or form) that prints no indicator name
 }
 
 
