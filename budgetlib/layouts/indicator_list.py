@@ -652,6 +652,7 @@ class IndicatorList:
 
     name = "indicator_list"
     label = "项目支出绩效目标表（指标列表）：每个指标一行，项目名称、金额、绩效目标合并单元格"
+    short = "指标列表（每个指标一行）"
     title = "项目支出绩效目标表"
     item_grammar = False
     unit_rows = False
