@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -34,6 +34,7 @@ from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
 from ..model import Document, Finding, Row
+from .base import squash
 
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
@@ -46,6 +47,8 @@ COLUMN_FIELDS = ("level1", "level2", "indicator", "nature", "value", "period_val
 _AMOUNT_HEAD = ("total", "period_total", "fiscal", "special_account", "other", "line")
 _UNIT = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位\s*[：:]\s*(万元|元|千元|亿元)")
 _BRACKETS = re.compile(r"[（(][^）)]*[)）]")
+# a page's number as its foot prints it: — 26 —, 第 8 页，共 45 页, 8, -8-
+_PAGE_NUMBER = re.compile(r"[—\-－]*\d+[—\-－]*|第\d+页(?:[,，]?共\d+页)?|\d+/\d+")
 # the indicator header as a page's text prints it
 _HEADER = re.compile(r"一级指标.{0,12}(?:二级指标|三级指标)|(?:三级指标|指标内容|指标名称).{0,40}(?:指标值|指标性质)")
 _NUMBERED = re.compile(r"^\s*(?:指标\s*\d+|\d+\s*[、.．:：])")
@@ -105,9 +108,35 @@ def head_label(text: str) -> str | None:
     return _match(text, vocabulary().head, _HEAD_STRIP)
 
 
+def labelled(text: str) -> tuple[str, str, str] | None:
+    """A name, department or unit cell printed with its label in it (``专项（项目）名称伯乐奖``, ``项目名称：XX``,
+    no rule between them): (field, label, value)."""
+    flat = _flat(text)
+    best: tuple[str, str] | None = None
+    for name in ("name", "department", "unit"):
+        for w in vocabulary().head[name]:
+            if flat.startswith(w) and len(flat) > len(w) and (best is None or len(w) > len(best[1])):
+                best = (name, w)
+    if best is None:
+        return None
+    value = re.sub(r"^[：:\s]+", "", flat[len(best[1]):])
+    return (best[0], best[1], value) if value else None
+
+
 def column_label(text: str) -> str | None:
     """The indicator column a header cell names (``分值权重（90分）`` → weight)."""
     return _match(text, vocabulary().columns, _COLUMN_STRIP)
+
+
+# what a template prints in a cell to be filled in: numbering (指标1：, 目标 2：, 1、), ellipses and dashes
+_TEMPLATE = re.compile(r"(?:指标|目标|任务)?\s*\d+\s*[：:、.．]|[……。.\-—－/／\s]")
+
+
+def blankish(text: str) -> bool:
+    """A cell with nothing filled in: empty, a placeholder (不涉及, 无, /, ——), or only a template's numbering
+    (``指标 1：``, ``目标 1： 目标 2： 目标 3：……``)."""
+    flat = _flat(text)
+    return flat in vocabulary().nothing or not _TEMPLATE.sub("", flat)
 
 
 def _label_text(text: str) -> str:
@@ -195,15 +224,19 @@ class _Form:
     indicators: list[_Indicator] = field(default_factory=list)
     blank_rows: int = 0
     printed: set[str] = field(default_factory=set)  # the indicator columns the form prints
+    cell_units: set[str] = field(default_factory=set)  # amount units printed in the amount cells (280.7万元)
     labels: dict[str, str] = field(default_factory=dict)
+
+    def main(self) -> str:
+        """Whose amounts are the form's: the year's, or the 实施期's where it prints no year's total."""
+        contexts = {line.context for line in self.lines if line.field == "total"}
+        return "annual" if "annual" in contexts or not contexts else "period"
 
     def is_empty(self) -> bool:
         """Nothing filled in: an empty template (or one whose name says 不涉及)."""
-        voc = vocabulary()
-        named = bool(self.name) and self.name not in voc.nothing and not voc.empty_note.search(self.name)
-        amounts = any(_flat(line.text) not in ("", *voc.nothing) for line in self.lines)
-        return not named and not amounts and not "".join(self.goal + self.period_goal).strip() \
-            and not self.indicators
+        named = not blankish(self.name) and not vocabulary().empty_note.search(self.name)
+        amounts = any(not blankish(line.text) for line in self.lines)
+        return not named and not amounts and blankish("".join(self.goal + self.period_goal)) and not self.indicators
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -215,6 +248,8 @@ def _header(grid: Grid, r: int) -> _Columns | None:
     cols: dict[str, int] = {}
     xs: dict[str, tuple[float, float]] = {}
     labels: dict[str, str] = {}
+    if any(head_label(s.text) in ("name", "department", "unit") for s in grid.starting(r)):
+        return None  # an indicator list's header: 项目名称 beside the indicator columns
     for span in grid.starting(r):
         name = column_label(span.text)
         if name is not None and name not in cols:
@@ -231,7 +266,22 @@ def _is_head_row(grid: Grid, r: int) -> bool:
 
 
 def _starts_form(grid: Grid, r: int) -> bool:
-    return any(head_label(s.text) == "name" for s in grid.starting(r))
+    return any(head_label(s.text) == "name" or (labelled(s.text) or ("",))[0] == "name" for s in grid.starting(r))
+
+
+@functools.cache
+def _type_names() -> frozenset[str]:
+    """The indicator types the frameworks name (产出, 数量 …: 指标 left off)."""
+    from ..taxonomy import frameworks
+
+    return frozenset(n for fw in frameworks() for n in (*fw.level1, *fw.level2))
+
+
+def _typed_row(grid: Grid, r: int) -> bool:
+    """A row with an indicator type in one of its cells (产出指标, 数量指标): an indicator row."""
+    from ..taxonomy import norm
+
+    return any(norm(_flat(s.text)) in _type_names() for s in grid.row(r) if s.text)
 
 
 def _not_form(grid: Grid, r: int) -> bool:
@@ -248,6 +298,8 @@ class _Reader:
         self.open: _Form | None = None
         self.doubts: list[tuple[int, str, dict]] = []  # (page, message key, parameters)
         self.first_row = 0  # the first indicator row of a continuation, in its grid
+        self.template: _Columns | None = None  # the last indicator columns read (a form without a header)
+        self.other: int | None = None  # the last page where another table (the department's) was seen
 
     # -- the head -------------------------------------------------------------------------------------
 
@@ -258,7 +310,11 @@ class _Reader:
         while k < len(spans):
             span, label = spans[k], labels[k]
             if label is None:
-                self.loose(form, span)
+                if (inline := labelled(span.text)) is not None:
+                    name, word, text = inline
+                    self.field(form, name, replace(span, text=word), replace(span, text=text), page)
+                else:
+                    self.loose(form, grid, span, page)
                 k += 1
                 continue
             value = spans[k + 1] if k + 1 < len(spans) and labels[k + 1] is None else None
@@ -273,15 +329,55 @@ class _Reader:
             self.field(form, label, span, value, page)
             k += 2
 
-    def loose(self, form: _Form, span: Span) -> None:
-        """A cell without a label beside it: the value of a label above it (实施期总目标 over its text)."""
+    def loose(self, form: _Form, grid: Grid, span: Span, page: int) -> None:
+        """A cell without a label beside it: the value of a label above it (实施期总目标 over its text), or of a
+        label printed left of the table's rules (a first column the page does not rule)."""
         if not span.text:
             return
         for (c0, c1), label in form.pending.items():
             if span.c0 <= c1 and span.c1 >= c0:
                 (form.goal if label == "goal" else form.period_goal).append(span.text)
                 return
+        if (split := self.split_label(grid, span, page)) is not None:
+            label, word, text = split
+            self.notes.append(f"page {page}: {word} printed at the left of its text in one cell, read as its label")
+            self.field(form, label, replace(span, text=word), replace(span, text=text), page)
+            return
+        if span.c0 == 0:
+            from ..read.glyphs import text_in
+
+            left = grid.cols_x[0][0]
+            beside = text_in(self.glyphs.get(page, []), max(0.0, left - 80), left - 1, grid.rows_y[span.r0][0],
+                             grid.rows_y[span.r1][1])
+            label = head_label(beside)
+            if label is not None:
+                self.notes.append(f"page {page}: {_flat(beside)} printed left of the table's rules, read as its label")
+                self.field(form, label, replace(span, text=beside), span, page)
+                return
+        if len(_flat(span.text)) <= 24:
+            self.unit_of(form, span.text)
         form.unplaced.append(span.text)
+
+    def split_label(self, grid: Grid, span: Span, page: int) -> tuple[str, str, str] | None:
+        """A label and its text in one cell (the rule between them not drawn): the glyphs left of where the
+        cell's lines begin, when they spell a head label (年度 / 总体 / 目标 beside 目标1：…)."""
+        from ..read.glyphs import lines_of, text_in
+
+        top, bottom = grid.rows_y[span.r0][0], grid.rows_y[span.r1][1]
+        x0, x1 = grid.cols_x[span.c0][0], grid.cols_x[span.c1][1]
+        inside = [g for g in self.glyphs.get(page, []) if x0 <= (g.x0 + g.x1) / 2 <= x1 and bottom <= g.base <= top]
+        rows = lines_of(inside)
+        if len(rows) < 3:
+            return None
+        starts = sorted(row[0].x0 for row in rows)
+        margin = starts[len(starts) // 2]
+        if starts[0] >= margin - 4:
+            return None
+        word = text_in(inside, x0, margin - 2, top, bottom)
+        label = head_label(word)
+        if label not in ("goal", "period_goal", "overview"):
+            return None
+        return label, _flat(word), squash(text_in(inside, margin - 2, x1, top, bottom))
 
     def unit_of(self, form: _Form, text: str) -> None:
         if not form.amount_unit and (m := _UNIT.search(_flat(text))):
@@ -315,6 +411,8 @@ class _Reader:
                 context = self.context_of(form, key)
             name = {"period_total": "total"}.get(label, label)
             form.lines.append(_Line(context, name, _label_text(key.text), text))
+            if m := _CELL_UNIT.match(text.strip()):
+                form.cell_units.add(m.group(2))
 
     @staticmethod
     def context_of(form: _Form, key: Span) -> str:
@@ -345,10 +443,8 @@ class _Reader:
             elif level in cols.xs:  # the column is printed, but not as a cell of this page's table
                 texts[level] = self.outside(grid, page, cols.xs[level])
                 levels[level] = _Level(("outside", page, id(grid)), True, True)
-        voc = vocabulary()
         name, value = texts.get("indicator", ""), texts.get("value", "")
-        if _flat(name) in ("", *voc.nothing) and _flat(value) in ("", *voc.nothing) \
-                and not texts.get("period_value"):
+        if blankish(name) and blankish(value) and blankish(texts.get("period_value", "")):
             form.blank_rows += 1
             return
         ids = (id(cells.get("indicator")), id(cells.get("value")))
@@ -409,18 +505,20 @@ class _Reader:
 
     def new_form(self, page: int) -> _Form:
         form = _Form(page, [page])
+        self.other = None
         self.forms.append(form)
         self.open = form
         return form
 
     def read_grid(self, grid: Grid, page: int, top: bool, claimed: bool) -> None:
         """One ruled table of ``page`` (``top``: the first on its page): the forms it begins (on a page the
-        layout claims), and at its top the rows of a form begun on the page before."""
+        layout claims), and at its top the rows of a form begun above it."""
         form: _Form | None = None
         tried = continuing = False
         for r in range(grid.n_rows):
             if _not_form(grid, r):
                 form, tried = None, True  # another table (the department's): nothing of it is read
+                self.other = page
                 continue
             if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r)
                                                      and (form is None or form.columns is not None))):
@@ -439,40 +537,72 @@ class _Reader:
                 form.labels.update(cols.labels)
                 form.pending = {}
                 self.first_row = r + 1
+                self.template = cols
                 continue
+            if form.columns is None and _typed_row(grid, r) and self.template is not None \
+                    and (moved := self.template.moved(grid)) is not None:
+                # a form printed without its indicator header: the columns of the forms before it, where the
+                # rows' own cells (产出指标, 数量指标 …) stand in them
+                form.columns = moved
+                form.printed |= set(moved.cols)
+                form.labels.update(moved.labels)
+                form.pending = {}
+                self.first_row = r
+                self.notes.append(f"page {page}: {form.name or 'a form'} prints no indicator header; its rows read in "
+                                  "the columns of the form before, where its type cells stand")
             if form.columns is not None and form.columns.grid is grid:
                 self.indicator_row(form, grid, r, page, first=self.first_row if continuing else -1)
             elif form.columns is None:
                 self.head_row(form, grid, r, page)
 
+    def unruled(self, page: int, grids: list[Grid]) -> None:
+        """A form whose head ends a page with text printed below its table's rules (fields the page does not
+        rule: camelot finds no cells there, so they are not read): an ``extraction_doubt``, not a form
+        silently without its goal."""
+        from ..read.glyphs import text_in
+
+        form = self.open
+        if form is None or form.columns is not None or page not in form.pages or not grids:
+            return
+        last = min(grids, key=lambda g: g.rows_y[-1][1])
+        left, right = last.cols_x[0][0] - 80, last.cols_x[-1][1]
+        text = text_in(self.glyphs.get(page, []), left, right, last.rows_y[-1][1] - 1, 0.0)
+        lines = [ln for ln in text.splitlines() if not _PAGE_NUMBER.fullmatch(_flat(ln))]
+        if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) >= 10:
+            self.doubts.append((page, "extraction_doubt.form_unruled",
+                                {"name": form.name, "text": _flat(lines[0])[:30]}))
+
     def continued(self, grid: Grid, r: int, page: int, top: bool) -> _Form | None:
-        """The open form if ``grid`` (from row ``r``) continues it at the top of the next page: its header
-        printed again, or its columns where the form's are.  Otherwise the rows are not read: an
-        ``extraction_doubt`` when they look like indicator rows, nothing when they are another table."""
+        """The open form if ``grid`` (from row ``r``) continues it: at the top of the page after the form's
+        last, or below the form on its own page, with its header printed again or its columns where the
+        form's are.  Otherwise the rows are not read: an ``extraction_doubt`` when they look like a form's
+        indicator rows, a log line when they are another table."""
         form = self.open
         header = next((h for rr in range(r, min(r + 2, grid.n_rows)) if (h := _header(grid, rr)) is not None), None)
-        looks = header is not None or (form is not None and form.columns is not None
-                                       and form.columns.moved(grid) is not None)
-        if not looks:
+        moved = form.columns.moved(grid) if form is not None and form.columns is not None else None
+        if header is None and moved is None:
             if grid.text.strip():
                 self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
             return None
-        if form is None or not top or page != form.pages[-1] + 1:
-            key = "extraction_doubt.form_orphan" + (".none" if form is None else ".after")
-            self.doubts.append((page, key, {"rows": grid.n_rows - r, "prev": form.pages[-1] if form else 0,
-                                            "name": form.name if form else ""}))
+        if self.other is not None and (form is None or self.other >= form.pages[-1]) and self.other >= page - 1:
+            self.notes.append(f"page {page}: rows that go on from the other table of page {self.other}, not read")
             return None
+        follows = form is not None and ((top and page == form.pages[-1] + 1) or page == form.pages[-1])
+        if not follows:
+            if top or header is not None:
+                key = "extraction_doubt.form_orphan" + (".none" if form is None else ".after")
+                self.doubts.append((page, key, {"rows": grid.n_rows - r, "prev": form.pages[-1] if form else 0,
+                                                "name": form.name if form else ""}))
+            return None
+        assert form is not None
         if header is None:
-            moved = form.columns.moved(grid) if form.columns else None
-            if moved is None:
-                self.doubts.append((page, "extraction_doubt.form_join", {"name": form.name, "prev": form.pages[-1],
-                                                                          "rows": grid.n_rows - r}))
-                return None
+            assert moved is not None
             form.columns = moved
             self.notes.append(f"page {page}: {form.name}'s rows go on (header not printed again; columns matched)")
         else:
             self.notes.append(f"page {page}: {form.name}'s rows go on under its header printed again")
-        form.pages.append(page)
+        if page not in form.pages:
+            form.pages.append(page)
         self.first_row = r if header is None else r + 1
         return form
 
@@ -495,17 +625,21 @@ class ProjectForm:
         """A page that prints a form: its indicator header (一级指标 with 二级 / 三级指标, or 指标名称 /
         指标内容 with 指标值 / 指标性质), a name label, and a head field an indicator list does not print
         (主管部门 or 实施单位 as a cell, not ``资金主管部门：…`` over a list; 资金金额, 项目资金, 年度资金总额 …);
-        or, without a name label, a form's title (项目 / 专项 / 政策 …绩效目标表, not 部门整体) over the
+        a form's head without the header holds both kinds (its rows begin on the next page); or, without a
+        name label, a form's title (项目 / 专项 / 政策 …绩效目标表, not 部门整体) over the
         indicator header: a form named by its title, or a form's rows going on under its title printed
         again.  The page's text is taken in any order (a producer may write a form's cells in any order)."""
         flat = _flat(text)
         voc = vocabulary()
-        if _HEADER.search(flat) is None:
-            return False
+        header = _HEADER.search(flat) is not None
         if any(w in flat for w in voc.head["name"]):
             cells = [w for k in ("department", "unit") for w in voc.head[k]]
-            return any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells) \
-                or any(w in flat for w in voc.claim_amounts)
+            cell = any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
+            amounts = any(w in flat for w in voc.claim_amounts)
+            # a form's head without its indicator rows (they begin on the next page) holds both
+            return (cell or amounts) if header else (cell and amounts)
+        if not header:
+            return False
         title = voc.title.search(text)
         return title is not None and not any(w in title.group(0) for w in voc.not_title)
 
@@ -523,6 +657,7 @@ class ProjectForm:
         for page in wanted:
             for k, grid in enumerate(found.get(page, [])):
                 reader.read_grid(grid, page, top=k == 0, claimed=page in claimed)
+            reader.unruled(page, found.get(page, []))
             if page in claimed and not any(page in f.pages for f in reader.forms):
                 notes.append(f"page {page}: claimed as a form but no form is printed there")
         rows, empty = [], []
@@ -539,7 +674,8 @@ class ProjectForm:
                 form.named_by_title = bool(form.name)
                 notes.append(f"page {form.page}: a form without a name field, named by its title: {form.name!r}")
             if not form.amount_unit:
-                form.amount_unit = _page_unit(source.text(form.page))
+                cells = sorted(form.cell_units)
+                form.amount_unit = cells[0] if len(cells) == 1 else _page_unit(source.text(form.page))
             for text in form.unplaced:
                 notes.append(f"page {form.page}: {form.name}: a cell without a label, not kept: {text[:40]!r}")
             rows.append(_row(form, self.name))
@@ -606,8 +742,7 @@ def _note(cells: dict[str, str], labels: dict[str, str]) -> str:
 def _amounts(form: _Form) -> tuple[dict[str, Decimal | None], dict[str, str], list[tuple[str, str]]]:
     """The form's amounts (the year's; the 实施期's where it prints no year's), their texts, and every other
     amount line printed (实施期 amounts, 市级支出 …) as (label, text)."""
-    contexts = {line.context for line in form.lines if line.field == "total"}
-    main = "annual" if "annual" in contexts or not contexts else "period"
+    main = form.main()
     texts = {f: "" for f in AMOUNT_FIELDS}
     lines: list[tuple[str, str]] = []
     for line in form.lines:
@@ -621,15 +756,27 @@ def _amounts(form: _Form) -> tuple[dict[str, Decimal | None], dict[str, str], li
     amounts: dict[str, Decimal | None] = {}
     for f in AMOUNT_FIELDS:
         try:
-            amounts[f] = parse_amount(texts[f])
+            amounts[f] = _amount(texts[f], form.amount_unit)
         except AmountError:
             amounts[f] = None
     return amounts, texts, lines
 
 
+_CELL_UNIT = re.compile(r"^(.*?\d)\s*(万元|元|千元|亿元)$")
+
+
+def _amount(text: str, unit: str) -> Decimal | None:
+    """An amount cell as an exact number; a cell that prints the form's own amount unit after its number
+    (``280.7万元`` in a form of 万元) is read without it, any other unit is not a number of the form."""
+    m = _CELL_UNIT.match((text or "").strip())
+    if m and m.group(2) == unit:
+        return parse_amount(m.group(1))
+    return parse_amount(text)
+
+
 def _row(form: _Form, layout: str) -> Row:
     amounts, texts, lines = _amounts(form)
-    labels = {}
+    labels = form.labels
     indicators = []
     for n, ind in enumerate(form.indicators, start=1):
         c = ind.cells
@@ -662,7 +809,7 @@ def _line_sums(doc: Document, form: _Form, row: Row, tol: Decimal, lang: str) ->
     实施期 amounts beside the year's, and lines that are none of 财政拨款 / 财政专户 / 其他资金 (市级支出 +
     补助区县 = 当年预算)."""
     out: list[Finding] = []
-    main = "annual" if any(ln.field == "total" and ln.context == "annual" for ln in form.lines) else "period"
+    main = form.main()
     for context in ("annual", "period"):
         lines = [ln for ln in form.lines if ln.context == context]
         total = next((ln for ln in lines if ln.field == "total"), None)
@@ -675,8 +822,8 @@ def _line_sums(doc: Document, form: _Form, row: Row, tol: Decimal, lang: str) ->
         if total is None or not parts:
             continue
         try:
-            printed = parse_amount(total.text)
-            values = [parse_amount(ln.text) for ln in parts]
+            printed = _amount(total.text, form.amount_unit)
+            values = [_amount(ln.text, form.amount_unit) for ln in parts]
         except AmountError:
             continue  # an amount that does not read is its own finding
         if printed is None or all(v is None for v in values):
@@ -708,9 +855,9 @@ def _findings(doc: Document, pairs: list[tuple[_Form, Row]], reader: _Reader, la
                                     seq=ind.seq, field="indicator", first=ind.indicator,
                                     second=read.doubt, name=row.name))
         for line in form.lines:
-            if line.field in ("line",) or (line.context == "period" and row.amount_lines):
+            if line.field == "line" or line.context != form.main():  # the others are the shared checks'
                 try:
-                    parse_amount(line.text)
+                    _amount(line.text, form.amount_unit)
                 except AmountError as exc:
                     why = "decimals" if "decimals" in str(exc) else "not_a_number"
                     out.append(_finding(doc, "amount_unparsed", f"amount_unparsed.{why}", row.page, row, lang,

@@ -116,17 +116,24 @@ def runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     return out
 
 
-def _lines(glyphs: list[Glyph], unit: float) -> str:
-    """Glyphs of one cell as its lines, top to bottom, each left to right: a line is the glyphs whose origins
-    sit within half a glyph's height of each other (a Latin font's digits sit a point off the Chinese
-    text's line, the next line a whole line lower)."""
+def lines_of(glyphs: list[Glyph], unit: float | None = None) -> list[list[Glyph]]:
+    """Glyphs as lines, top to bottom, each left to right: a line is the glyphs whose origins sit within half
+    a glyph's height of each other (a Latin font's digits sit a point off the Chinese text's line, the next
+    line a whole line lower)."""
+    if unit is None:
+        unit = _median([g.height for g in glyphs if g.height > 0], 8.0)
     rows: list[list[Glyph]] = []
     for g in sorted(glyphs, key=lambda g: -g.base):
         if rows and rows[-1][-1].base - g.base < 0.5 * unit:
             rows[-1].append(g)
         else:
             rows.append([g])
-    return "\n".join("".join(g.text for g in sorted(row, key=lambda g: g.x0)).strip() for row in rows).strip()
+    return [sorted(row, key=lambda g: g.x0) for row in rows]
+
+
+def _lines(glyphs: list[Glyph], unit: float) -> str:
+    """Glyphs of one cell as its text: its lines (``lines_of``) joined by line breaks."""
+    return "\n".join("".join(g.text for g in row).strip() for row in lines_of(glyphs, unit)).strip()
 
 
 def _index(edges: list[tuple[float, float]], value: float, descending: bool) -> int | None:
@@ -228,4 +235,4 @@ def retext(path: Path, found: dict[int, list[Grid]]) -> tuple[dict[int, list[Gri
     return out, kept
 
 
-__all__ = ["Glyph", "page_glyphs", "retext", "retext_grid", "runs", "text_in"]
+__all__ = ["Glyph", "lines_of", "page_glyphs", "retext", "retext_grid", "runs", "text_in"]
