@@ -47,6 +47,8 @@ COLUMN_FIELDS = ("level1", "level2", "indicator", "nature", "value", "period_val
 _AMOUNT_HEAD = ("total", "period_total", "fiscal", "special_account", "other", "line")
 _UNIT = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位\s*[：:]\s*(万元|元|千元|亿元)")
 _BRACKETS = re.compile(r"[（(][^）)]*[)）]")
+# any title of a 绩效目标表 (a form named by its title may be called anything)
+_ANY_TITLE = re.compile(r"[^\n]{0,60}绩效目标(?:申报)?表")
 # a page's number as its foot prints it: — 26 —, 第 8 页，共 45 页, 8, -8-
 _PAGE_NUMBER = re.compile(r"[—\-－]*\d+[—\-－]*|第\d+页(?:[,，]?共\d+页)?|\d+/\d+")
 # the indicator header as a page's text prints it
@@ -284,6 +286,19 @@ def _typed_row(grid: Grid, r: int) -> bool:
     return any(norm(_flat(s.text)) in _type_names() for s in grid.row(r) if s.text)
 
 
+def _one_cell(level: str, text: str, chain: list[_Indicator]) -> bool:
+    """Whether parts of level cells that meet at page breaks can be one merged cell with ``text``: under a
+    一级 text, every 二级 of its rows is a type of that 一级 in a framework (数量指标 under 产出指标); under a
+    二级 text, its rows share one 一级.  A blank cell that ends a page beside a cell of another type that
+    begins the next stays blank (the table left it so)."""
+    from ..taxonomy import frameworks
+
+    if level == "level1":
+        return all(any(fw.fits(text, i.cells.get("level2")) for fw in frameworks())
+                   for i in chain if i.cells.get("level2"))
+    return len({i.cells.get("level1", "") for i in chain}) == 1
+
+
 def _not_form(grid: Grid, r: int) -> bool:
     """A row of a table that is no form: the department-level table's labels (部门（单位）名称, 年度主要任务)."""
     return any(_HEAD_STRIP.sub("", _flat(s.text)) in vocabulary().not_form for s in grid.starting(r))
@@ -494,7 +509,16 @@ class _Reader:
             for chain in chains:
                 texts = {i.cells.get(level, "") for i in chain} - {""}
                 pages = {i.page for i in chain}
-                if len(texts) == 1 and len(pages) > 1 and any(not i.cells.get(level) for i in chain):
+                if len(pages) > 1 and len(texts) > 1:  # its text cut by the break too (效 | 益指标)
+                    parts = list(dict.fromkeys(i.cells.get(level, "") for i in chain if i.cells.get(level)))
+                    from ..taxonomy import norm
+
+                    if norm("".join(parts)) in _type_names() and not any(norm(t) in _type_names() for t in parts):
+                        texts = {"".join(parts)}
+                        for i in chain:
+                            i.cells[level] = ""
+                if len(texts) == 1 and len(pages) > 1 and any(not i.cells.get(level) for i in chain) \
+                        and _one_cell(level, next(iter(texts)), chain):
                     text = texts.pop()
                     for i in chain:
                         i.cells[level] = text
@@ -632,15 +656,18 @@ class ProjectForm:
         flat = _flat(text)
         voc = vocabulary()
         header = _HEADER.search(flat) is not None
+        cells = [w for k in ("department", "unit") for w in voc.head[k]]
+        cell = any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
+        amounts = any(w in flat for w in voc.claim_amounts)
         if any(w in flat for w in voc.head["name"]):
-            cells = [w for k in ("department", "unit") for w in voc.head[k]]
-            cell = any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
-            amounts = any(w in flat for w in voc.claim_amounts)
             # a form's head without its indicator rows (they begin on the next page) holds both
             return (cell or amounts) if header else (cell and amounts)
         if not header:
             return False
-        title = voc.title.search(text)
+        if cell and amounts:  # a form named only by its title (XX项目绩效目标表)
+            title = _ANY_TITLE.search(text)
+            return title is not None and not any(w in title.group(0) for w in voc.not_title)
+        title = voc.title.search(text)  # a form's rows going on under its title printed again
         return title is not None and not any(w in title.group(0) for w in voc.not_title)
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
@@ -661,16 +688,17 @@ class ProjectForm:
             if page in claimed and not any(page in f.pages for f in reader.forms):
                 notes.append(f"page {page}: claimed as a form but no form is printed there")
         rows, empty = [], []
-        titles: dict[int, int] = {}
+        titles: dict[int, int] = {}  # forms begun on each page so far: the nth has the page's nth title
         for form in reader.forms:
             _Reader.merged(form, notes)
+            nth = titles.get(form.page, 0)
+            titles[form.page] = nth + 1
             if form.is_empty():
                 empty.append(form.page)
                 notes.append(f"page {form.page}: an empty form (a template with nothing filled in), nothing read")
                 continue
             if not form.name:
-                form.name = _title_name(source.text(form.page), titles.get(form.page, 0))
-                titles[form.page] = titles.get(form.page, 0) + 1
+                form.name = _title_name(source.text(form.page), nth)
                 form.named_by_title = bool(form.name)
                 notes.append(f"page {form.page}: a form without a name field, named by its title: {form.name!r}")
             if not form.amount_unit:
@@ -698,12 +726,18 @@ class ProjectForm:
 
 
 def _title_name(text: str, nth: int) -> str:
-    """The ``nth`` form title of a page as a name: without its year and 绩效目标表."""
-    titles = [m.group(0) for m in vocabulary().title.finditer(text)]
+    """The ``nth`` form title of a page as a name: without 绩效目标表, and without a year before it that is the
+    budget year the page prints (``（2026年度）``; on a page without one, a ``2026年度`` the title begins
+    with); a year the page does not print as its budget year is part of the name (2025年省级…补助资金)."""
+    titles = [m.group(0) for m in _ANY_TITLE.finditer(text)
+              if not any(w in m.group(0) for w in vocabulary().not_title)]
     if not titles:
         return ""
-    title = titles[min(nth, len(titles) - 1)]
-    return re.sub(r"^\s*(?:19|20)\d{2}\s*年\s*度?|绩效目标(?:申报)?表$", "", _flat(title))
+    title = re.sub(r"绩效目标(?:申报)?表$", "", _flat(titles[min(nth, len(titles) - 1)]))
+    budget = set(re.findall(r"[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]", text))
+    if (m := re.match(r"((?:19|20)\d{2})年(度)?", title)) and (m.group(1) in budget if budget else m.group(2)):
+        title = title[m.end():]
+    return title
 
 
 def _page_unit(text: str) -> str:
