@@ -40,6 +40,7 @@ bench: install
 ## Debian CJK fonts; without soffice only the reportlab producers run); the table goes to benchmarks/
 fidelity: install
 	cd tools && ../$(BIN)/python fidelity.py run --n 200 --seed 0 --out ../benchmarks/fidelity_latest.md
+	cd tools && ../$(BIN)/python fidelity_forms.py run --n 200 --seed 0 --out ../benchmarks/fidelity_forms_latest.md
 
 ## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
 fixtures: install

@@ -72,8 +72,9 @@ class Setting:
 
     def label(self) -> str:
         default = Setting(style=self.style)
-        return self.style + "[" + ",".join(f"{f.name}={getattr(self, f.name)}" for f in fields(self)
-                                           if f.name != "style" and getattr(self, f.name) != getattr(default, f.name)) + "]"
+        changed = [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                   if f.name != "style" and getattr(self, f.name) != getattr(default, f.name)]
+        return f"{self.style}[{','.join(changed)}]"
 
 
 # -- forms ---------------------------------------------------------------------------------------------
@@ -133,7 +134,7 @@ def random_form(rng: random.Random, s: Setting, voc: dict, year: int) -> dict:
             "period_goal": "", "amount_lines": [], "printed": {}}
     blank_other = s.blanks and rng.random() < 0.5
     texts = {"total": f"{total:.2f}", "fiscal": f"{fiscal:.2f}",
-             "other": "" if blank_other or other == 0 and s.style.startswith("xian") else f"{other:.2f}"}
+             "other": "" if blank_other or (other == 0 and s.style.startswith("xian")) else f"{other:.2f}"}
     if s.style == "yantai":
         form["unit"] = "" if s.blanks and rng.random() < 0.5 else unit
         form["amount_lines"].append(["主管部门代码", code])
@@ -172,7 +173,7 @@ def _indicators(rng: random.Random, s: Setting, voc: dict) -> list[dict]:
     order = {"成本指标": 0, "产出指标": 1, "效益指标": 2, "满意度指标": 3}
     picked.sort(key=lambda i: (order.get(i[0], 9), i[1]))
     out = []
-    for level1, level2, ind, value, weight in picked:
+    for level1, level2, ind, value, _weight in picked:
         if s.long and rng.random() < 0.3:
             ind = ind + "，" + rng.choice(voc["indicators"])[2]
         out.append({"level1": level1, "level2": level2, "indicator": ind, "annual_value": value,
@@ -234,7 +235,8 @@ STYLE_COLUMNS = {  # column widths (fractions of the table's width)
     "yantai": [0.1, 0.12, 0.14, 0.25, 0.17, 0.22],
     "chongqing": [0.12, 0.3, 0.1, 0.08, 0.1, 0.1, 0.1, 0.1],
 }
-TITLES = {"xian": "部门专项业务经费绩效目标表", "xian_total": "专项资金总体绩效目标表", "yantai": "政策和项目预算绩效目标表",
+TITLES = {"xian": "部门专项业务经费绩效目标表", "xian_total": "专项资金总体绩效目标表",
+          "yantai": "政策和项目预算绩效目标表",
           "chongqing": "市级重点专项资金绩效目标表（一级项目）"}
 
 
@@ -248,7 +250,8 @@ def form_lines(form: dict, s: Setting, empty: bool = False) -> list[Line]:
         if st == "xian":
             lines.append(Line([Cell(0, 2, "项目名称"), Cell(3, 6, g["name"])]))
         lines.append(Line([Cell(0, 2, "主管部门"), Cell(3, 6, dept)]))
-        lines.append(Line([Cell(0, 2, "资金金额（万元）", rows=3), Cell(3, 3, "实施期资金总额："), Cell(4, 5, g["total"], align="right"),
+        lines.append(Line([Cell(0, 2, "资金金额（万元）", rows=3), Cell(3, 3, "实施期资金总额："),
+                           Cell(4, 5, g["total"], align="right"),
                            Cell(6, 6, "执行率分值（10分）", rows=3)]))
         lines.append(Line([Cell(3, 3, "其中：财政拨款"), Cell(4, 5, g["fiscal"], align="right")]))
         lines.append(Line([Cell(3, 3, "其他资金"), Cell(4, 5, g["other"], align="right")]))
@@ -277,7 +280,8 @@ def form_lines(form: dict, s: Setting, empty: bool = False) -> list[Line]:
         label = "绩效指标"
     elif st == "yantai":
         lines.append(Line([Cell(0, 2, "项目名称"), Cell(3, 5, g["name"])]))
-        lines.append(Line([Cell(0, 2, "主管部门及代码"), Cell(3, 3, dept), Cell(4, 4, "实施单位"), Cell(5, 5, g["unit"])]))
+        lines.append(Line([Cell(0, 2, "主管部门及代码"), Cell(3, 3, dept), Cell(4, 4, "实施单位"),
+                           Cell(5, 5, g["unit"])]))
         lines.append(Line([Cell(0, 2, "项目资金（万元）", rows=3), Cell(3, 3, "年度预算资金总额：", align="left"),
                            Cell(4, 5, g["total"])]))
         lines.append(Line([Cell(3, 3, "其中：财政拨款", align="left"), Cell(4, 5, g["fiscal"])]))
@@ -293,7 +297,8 @@ def form_lines(form: dict, s: Setting, empty: bool = False) -> list[Line]:
         lines.append(Line([Cell(0, 0, "当年预算", rows=2), Cell(1, 3, g["total"], rows=2), Cell(4, 4, "市级支出"),
                            Cell(5, 7, lined.get("市级支出", ""))]))
         lines.append(Line([Cell(4, 4, "补助区县"), Cell(5, 7, lined.get("补助区县", ""))]))
-        lines.append(Line([Cell(0, 0, "项目概况"), Cell(1, 7, "" if empty else form["printed"]["overview"], align="left")]))
+        overview = "" if empty else form["printed"]["overview"]
+        lines.append(Line([Cell(0, 0, "项目概况"), Cell(1, 7, overview, align="left")]))
         lines.append(Line([Cell(0, 0, "当年绩效目标"), Cell(1, 7, g["goal"], align="left")]))
         header = [Cell(1, 2, "指标名称"), Cell(3, 3, "指标性质"), Cell(4, 4, "指标值"), Cell(5, 5, "计量单位"),
                   Cell(6, 6, "指标权重(%)"), Cell(7, 7, "是否核心")]
@@ -305,7 +310,8 @@ def form_lines(form: dict, s: Setting, empty: bool = False) -> list[Line]:
     if empty:  # a template: the types printed, nothing filled in
         inds = [{"level1": l1, "level2": l2, "indicator": "", "annual_value": "", "weight": "", "note": ""}
                 for l1, l2 in (("成本指标", "经济成本指标"), ("产出指标", "数量指标"), ("产出指标", "质量指标"),
-                               ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标"))] if st != "chongqing" \
+                               ("效益指标", "社会效益指标"), ("满意度指标", "服务对象满意度指标"))] \
+            if st != "chongqing" \
             else [{"indicator": "", "annual_value": "", "printed": {}}] * 2
     for ind in inds:
         if st == "chongqing":
@@ -485,19 +491,19 @@ class Drawer:
                     m.left -= 1
             self.y = bottom
         for m in merged:
-            for k, part in enumerate(m.parts):
+            for part in m.parts:
                 self.ops[part.page - 1].append(("line", xs[m.cell.c0], part.top, xs[m.cell.c0], part.bottom))
                 self.ops[part.page - 1].append(("line", xs[m.cell.c1 + 1], part.top, xs[m.cell.c1 + 1], part.bottom))
                 self.ops[part.page - 1].append(("line", xs[m.cell.c0], part.top, xs[m.cell.c1 + 1], part.top))
                 self.ops[part.page - 1].append(("line", xs[m.cell.c0], part.bottom, xs[m.cell.c1 + 1], part.bottom))
-            k = 0
-            if self.s.cut_text == "middle" and len(m.parts) > 1 and m.cell.group:
+            part = m.parts[0]
+            if self.s.cut_text == "middle" and len(m.parts) > 1 and m.cell.group:  # where its middle falls
                 half, acc = sum(p.top - p.bottom for p in m.parts) / 2, 0.0
-                for k, p in enumerate(m.parts):
+                for p in m.parts:
                     acc += p.top - p.bottom
                     if acc >= half:
+                        part = p
                         break
-            part = m.parts[k]
             self.text(m.cell, xs, part.top, part.bottom, page=part.page)
         self.y -= 10
         return sorted(set(pages))
@@ -686,18 +692,38 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(not r["diffs"] for r in results) else 1
 
 
+# what the committed renderings must hold besides every setting's values
+FEATURES = (("feature", "empty template"), ("feature", "narrative pages"), ("feature", "blank merged 一级"),
+            ("feature", "form split over pages"), ("feature", "two forms a page"))
+
+
+def features(drawn: dict, s: Setting) -> set[tuple[str, str]]:
+    out = set()
+    if drawn["empty_at"] is not None:
+        out.add(("feature", "empty template"))
+    if drawn["narrative"]:
+        out.add(("feature", "narrative pages"))
+    if any(i.get("blank_level1") for f in drawn["forms"] for i in f["indicators"]):
+        out.add(("feature", "blank merged 一级"))
+    if s.long:
+        out.add(("feature", "form split over pages"))
+    if s.per_page == 2 and not s.long:
+        out.add(("feature", "two forms a page"))
+    return out
+
+
 def commit(args: argparse.Namespace) -> int:
     """Renderings for `make test` (tests/fixtures/forms): every value of every axis at least once."""
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*"):
         old.unlink()
-    wanted = {(axis, v) for axis, values in Setting.AXES.items() for v in values}
+    wanted = {(axis, v) for axis, values in Setting.AXES.items() for v in values} | set(FEATURES)
     manifest, k = {}, 0
     while wanted or len(manifest) < args.n:
         seed = f"commit:{k}"
         k += 1
         drawn, s = case(seed)
-        covers = {(a, getattr(s, a)) for a in Setting.AXES} & wanted
+        covers = ({(a, getattr(s, a)) for a in Setting.AXES} | features(drawn, s)) & wanted
         if not covers and len(manifest) >= args.n:
             continue
         if not covers and k % 4:
@@ -705,11 +731,48 @@ def commit(args: argparse.Namespace) -> int:
         name = f"{len(manifest):02d}_{s.style}"
         truth = render(drawn, s, OUT / f"{name}.pdf")
         (OUT / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        manifest[name] = {"seed": seed, "setting": asdict(s), "label": s.label()}
+        pages = {p for f in truth["forms"] for p in f["pages"]}
+        manifest[name] = {"seed": seed, "setting": asdict(s), "label": s.label(),
+                          "features": sorted(f for _, f in features(drawn, s)),
+                          "split": any(len(f["pages"]) > 1 for f in truth["forms"]),
+                          "shared_page": len(pages) < len(truth["forms"])}
         wanted -= covers
         print(f"{name}: {s.label()} ({len(truth['forms'])} forms)")
     (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    doubt_case()
+    print(f"{DOUBT.name}: the doubt case")
     return 0
+
+
+DOUBT = OUT / "doubt_join.pdf"
+
+
+def doubt_case() -> dict:
+    """A form whose page is followed by indicator rows printed without the header in columns of other
+    widths (a producer that redraws the table on the next page): the rows cannot be seen to continue the
+    form, so they are not read and the page is an ``extraction_doubt`` (exit status 3)."""
+    s = Setting(style="xian", orientation="portrait")
+    rng = random.Random("doubt:join")
+    drawn = random_truth(rng, s)
+    drawn["forms"], drawn["empty_at"], drawn["narrative"] = drawn["forms"][:1], None, False
+    form = drawn["forms"][0]
+    d = Drawer(s)
+    pages = d.form(TITLES["xian"], drawn["year"], form_lines(form, s), fresh=True)
+    d.new_page()
+    xs = [d.x0, d.x0 + 0.2 * d.width, d.x0 + 0.4 * d.width, d.x0 + 0.8 * d.width, d.x0 + d.width]
+    for level1, level2, ind, value, _ in rng.sample(_vocabulary()["indicators"], 4):
+        for k, text in enumerate((level1, level2, ind, value)):
+            d.put("line", xs[k], d.y, xs[k + 1], d.y)
+            d.put("line", xs[k], d.y - 24, xs[k + 1], d.y - 24)
+            d.put("line", xs[k], d.y, xs[k], d.y - 24)
+            d.put("line", xs[k + 1], d.y, xs[k + 1], d.y - 24)
+            d.put("text", xs[k] + 3, d.y - 15, text[:18], "left", 7.5)
+        d.y -= 24
+    d.save(DOUBT)
+    truth = {"year": drawn["year"], "forms": [{**{k: v for k, v in form.items() if k != "printed"}, "page": pages[0],
+                                                 "pages": pages}], "doubt_page": pages[-1] + 1}
+    DOUBT.with_suffix(".json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return truth
 
 
 def one(args: argparse.Namespace) -> int:

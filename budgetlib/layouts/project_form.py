@@ -604,12 +604,17 @@ class _Reader:
         form = self.open
         header = next((h for rr in range(r, min(r + 2, grid.n_rows)) if (h := _header(grid, rr)) is not None), None)
         moved = form.columns.moved(grid) if form is not None and form.columns is not None else None
-        if header is None and moved is None:
-            if grid.text.strip():
-                self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
-            return None
         if self.other is not None and (form is None or self.other >= form.pages[-1]) and self.other >= page - 1:
             self.notes.append(f"page {page}: rows that go on from the other table of page {self.other}, not read")
+            return None
+        if header is None and moved is None:
+            typed = any(_typed_row(grid, rr) for rr in range(r, min(r + 3, grid.n_rows)))
+            if typed and top and form is not None and form.columns is not None and page == form.pages[-1] + 1:
+                # indicator rows (产出指标, 数量指标 …) at the top of the page after a form, in other columns
+                self.doubts.append((page, "extraction_doubt.form_join", {"name": form.name, "prev": form.pages[-1],
+                                                                          "rows": grid.n_rows - r}))
+            elif grid.text.strip():
+                self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
             return None
         follows = form is not None and ((top and page == form.pages[-1] + 1) or page == form.pages[-1])
         if not follows:
@@ -676,8 +681,12 @@ class ProjectForm:
         from . import LAYOUTS
 
         claimed = [p for p in pages if self.claims(source.text(p))]
-        others = {p for p in pages if p not in claimed
-                  and any(layout.claims(source.text(p)) for layout in LAYOUTS.values() if layout is not self)}
+        # a page another layout claims is its, and so is an unclaimed page after it (its table going on)
+        others: set[int] = set()
+        for p in pages:
+            if p not in claimed and (p - 1 in others or any(
+                    layout.claims(source.text(p)) for layout in LAYOUTS.values() if layout is not self)):
+                others.add(p)
         wanted = [p for p in pages if p not in others]
         found, glyphs = retext(source.path, source.grids(wanted))
         reader = _Reader(source, notes, glyphs)
