@@ -162,17 +162,18 @@ class _Columns:
 
     def moved(self, grid: Grid) -> _Columns | None:
         """The same columns in ``grid`` (a continuation printed without the header): each field's column is
-        the one whose left edge is the field's, within 3 points.  None unless the 三级 and value columns are
+        the one it overlaps most, when they overlap by 60 % of the wider (a page may draw them a few points
+        off).  None unless the 三级 and value columns are
         found; a level column the grid does not hold (a merged cell whose left rule the page does not draw)
         is read from the text printed in its place (``_Reader.outside``)."""
         cols = {}
         for name, (x0, x1) in self.xs.items():
-            hit = next((c for c, (a, b) in enumerate(grid.cols_x) if abs(a - x0) <= 3 and b <= x1 + 3), None)
-            if hit is not None:
+            overlaps = [(min(x1, b) - max(x0, a), c) for c, (a, b) in enumerate(grid.cols_x)]
+            overlap, hit = max(overlaps)
+            a, b = grid.cols_x[hit]
+            if overlap >= 0.6 * max(x1 - x0, b - a):  # the same column, drawn a few points off
                 cols[name] = hit
-        if not {"indicator", "value"} <= set(cols) and not {"indicator", "value"} - set(self.xs) <= set(cols):
-            return None
-        if "indicator" not in cols:
+        if "indicator" not in cols or not {"value"} & set(self.xs) <= set(cols):
             return None
         return _Columns(grid, cols, dict(self.xs), dict(self.labels))
 
@@ -461,6 +462,9 @@ class _Reader:
         name, value = texts.get("indicator", ""), texts.get("value", "")
         if blankish(name) and blankish(value) and blankish(texts.get("period_value", "")):
             form.blank_rows += 1
+            return
+        if cells.get("indicator") is not None and cells.get("indicator") is cells.get("value"):
+            self.notes.append(f"page {page}: a cell across the indicator columns is no indicator: {name[:30]!r}")
             return
         ids = (id(cells.get("indicator")), id(cells.get("value")))
         value_span = cells.get("value")

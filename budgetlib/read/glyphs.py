@@ -1,14 +1,15 @@
-"""The text of printed cells from each glyph's own position (pdfium), for tables whose fonts lie about
-their height.
+"""The text of printed cells from each glyph's own position (pdfium), for tables camelot misreads.
 
 camelot places a whole text line by its bounding box, which pdfminer computes from the font's declared
-ascent and descent.  Some producers embed a Latin font whose descent is far too deep (real 2026 disclosures
-of 重庆): its digits' boxes reach a row or more below where they are drawn, so camelot puts ``2026`` of a
-goal, or ``7500`` of a value, into the row below — a goal without its numbers and a header cell with them.
-pdfium's tight character box is the glyph's outline as drawn; ``retext`` rebuilds each cell's text from the
-characters whose outline centre lies inside it, line by line (a line is the characters whose centres sit
-within half a character's height of each other), left to right, and keeps camelot's cells (their rules,
-spans and merges) as they are.
+ascent and descent, and drops a line whose box straddles a rule.  Real disclosures show both: 重庆's embed a
+Latin font whose descent is far too deep, so its digits' boxes reach a row below where they are drawn
+(``2026`` of a goal, ``7500`` of a value land in the row below; ``46,794.00`` reads ``,46794.00``), and 烟台's
+总体目标 cells come back empty.  pdfium's tight character box is the glyph's outline as drawn, and its
+origin the line it sits on: ``retext`` rebuilds each of camelot's cells (their rules, spans and merges kept)
+from the glyphs placed inside it — by the outline's horizontal centre and a point a third of a glyph above
+its line — as lines (glyphs whose origins sit within half a glyph of each other), left to right.  A glyph
+clipped to a cell's box (a spreadsheet export clips a label longer than its cell) belongs to that cell
+wherever it is drawn.  Coordinates follow pdfminer's (the page's /Rotate and its media box's origin).
 """
 
 from __future__ import annotations
