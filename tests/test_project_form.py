@@ -18,7 +18,7 @@ from budgetlib.layouts import LAYOUTS, claimed_pages
 from budgetlib.layouts.project_form import blankish, column_label, head_label, labelled
 
 sys.path.insert(0, str(TESTS.parent / "tools"))
-from fidelity_forms import Setting, differences  # noqa: E402
+from fidelity_forms import Setting, differences
 
 HERE = FIXTURES / "forms"
 MANIFEST = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
@@ -98,13 +98,17 @@ def test_labels_inside_their_cell_and_placeholders():
 
 
 def test_claims_tell_forms_from_lists_and_department_tables():
-    form = "部门专项业务经费绩效目标表\n项目名称 接待中心安保服务\n主管部门 西安市信访局\n资金金额（万元）\n一级指标 二级指标 三级指标 指标值"
-    beijing_list = "项目支出绩效目标表\n金额单位：万元 项目名称 项目总额 其中： 绩效目标 一级指标 二级指标 三级指标 绩效指标性质"
-    chongqing_list = ("2026年市级一般性项目绩效目标表\n资金主管部门:重庆市商务委员会 单位:万元\n序号 项目名称 当年财政拨款预算金额 "
-                      "当年绩效目标 指标名称 指标性质 指标值 计量单位 指标权重(%)")
-    head_only = "市级重点专项资金绩效目标表（一级项目）\n项目名称 规划和自然资源专项 主管部门 重庆市规划和自然资源局\n当年预算 市级支出 补助区县"
+    form = ("部门专项业务经费绩效目标表\n项目名称 接待中心安保服务\n主管部门 西安市信访局\n资金金额（万元）\n"
+            "一级指标 二级指标 三级指标 指标值")
+    beijing_list = ("项目支出绩效目标表\n金额单位：万元 项目名称 项目总额 其中： 绩效目标 一级指标 二级指标 三级指标 "
+                    "绩效指标性质")
+    chongqing_list = ("2026年市级一般性项目绩效目标表\n资金主管部门:重庆市商务委员会 单位:万元\n序号 项目名称 "
+                      "当年财政拨款预算金额 当年绩效目标 指标名称 指标性质 指标值 计量单位 指标权重(%)")
+    head_only = ("市级重点专项资金绩效目标表（一级项目）\n项目名称 规划和自然资源专项 主管部门 重庆市规划和自然资源局\n"
+                 "当年预算 市级支出 补助区县")
     go_on = "部门专项业务经费绩效目标表\n（2026年度）\n一级指标 二级指标 三级指标 指标值 分值权重"
-    department = "部门整体支出绩效目标表\n部门（单位）名称 年度主要任务 年度总体目标\n一级指标 二级指标 三级指标 指标值"
+    department = ("部门整体支出绩效目标表\n部门（单位）名称 年度主要任务 年度总体目标\n"
+                  "一级指标 二级指标 三级指标 指标值")
     layout = LAYOUTS["project_form"]
     assert layout.claims(form) and layout.claims(head_only) and layout.claims(go_on)
     assert not layout.claims(beijing_list) and not layout.claims(chongqing_list) and not layout.claims(department)
@@ -129,7 +133,8 @@ def test_real_xian_form_field_by_field():
     assert (f.name, f.department, f.unit, f.page, f.amount_unit) == ("接待中心安保服务", "西安市信访局", "", 33, "万元")
     assert f.amounts == {"total": Decimal("50.00"), "fiscal": Decimal("50.00"), "special_account": None, "other": None}
     assert f.amount_lines == [("实施期资金总额", "50.00"), ("实施期财政拨款", "50.00"), ("实施期其他资金", "")]
-    assert f.goal.startswith("1、中心大门口秩序及大厅内人员、物品和秩序的控制；") and f.goal.endswith("5、紧急疏散方案的制定及演习。")
+    assert f.goal.startswith("1、中心大门口秩序及大厅内人员、物品和秩序的控制；")
+    assert f.goal.endswith("5、紧急疏散方案的制定及演习。")
     got = [(i.level1, i.level2, i.indicator, i.annual_value, i.weight) for i in f.indicators]
     assert got[0] == ("成本指标", "经济成本", "保安服务年度总费用", "≤50万元", "10")
     assert got[2][3] == "≤1次；≤1次" and got[2][4] == "18"

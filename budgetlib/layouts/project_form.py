@@ -17,7 +17,9 @@ What the layout checks itself (the checks every layout shares run on its rows af
 against the lines printed as its parts: 当年预算 against 市级支出 + 补助区县, 实施期资金总额 against its own
 财政拨款 + 其他资金), ``amount_unparsed`` for those lines, and ``extraction_doubt`` where its own reading is
 not confirmed: indicator rows at the top of a page that no form above them can be seen to continue (their
-columns do not match, or no form is open), and a name joined from two cells that may be two indicators.
+columns do not match, or no form is open), text printed below a form's ruled head that no cell holds, and
+two name cells beside one value cell whose second begins like an indicator of its own.  Empty templates
+give nothing (logged).
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ COLUMN_FIELDS = ("level1", "level2", "indicator", "nature", "value", "period_val
                  "scoring", "note")
 _AMOUNT_HEAD = ("total", "period_total", "fiscal", "special_account", "other", "line")
 _UNIT = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位\s*[：:]\s*(万元|元|千元|亿元)")
-_BRACKETS = re.compile(r"[（(][^）)]*[)）]")
 # any title of a 绩效目标表 (a form named by its title may be called anything)
 _ANY_TITLE = re.compile(r"[^\n]{0,60}绩效目标(?:申报)?表")
 # a page's number as its foot prints it: — 26 —, 第 8 页，共 45 页, 8, -8-
