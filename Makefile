@@ -47,6 +47,7 @@ fidelity: install
 	cd tools && ../$(BIN)/python fidelity.py run --n 200 --seed 0 --out ../benchmarks/fidelity_latest.md
 	cd tools && ../$(BIN)/python fidelity_department.py run --n 40 --seed 0 --out ../benchmarks/fidelity_department_latest.md
 	cd tools && ../$(BIN)/python fidelity_lists.py run --n 120 --seed 0 --out ../benchmarks/fidelity_lists_latest.md
+	cd tools && ../$(BIN)/python fidelity_forms.py run --n 200 --seed 0 --out ../benchmarks/fidelity_forms_latest.md
 
 ## regenerate the sample and fixtures (needs LibreOffice and the Debian fonts named in tools/)
 fixtures: install

@@ -57,6 +57,7 @@ SEVERITY = {
     "department_sum_mismatch": "error",  # a department table's 金额合计 vs its tasks' amounts
     "level_missing": "warning",  # a department target without its 一级/二级/三级指标 where the table has them
     "indicator_unnamed": "warning",  # a row of an indicator list (or form) that prints no indicator name
+    "indicator_level_missing": "warning",  # a form's 一级 / 二级 / 三级 cell left blank (layouts.project_form)
 }
 
 
@@ -177,16 +178,22 @@ def project_checks(c: _Collector, row: Row, judge: Judge | None) -> None:
         if grammar and n < len(row.indicators) and unclosed(ind.raw):
             c.add("missing_terminator", row, seq=ind.seq, field="annual_value", actual=ind.annual_value or "",
                   **who, next=row.indicators[n].seq, value=ind.annual_value)
-        for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2) if judge else ():
+        # a layout that prints no 一级 / 二级 cell for an indicator (重庆's 指标名称 only; a blank cell is the
+        # layout's own finding) has no type pair to judge, and one without 实施期 values no period value
+        typed = ind.level1 is not None and ind.level2 is not None
+        for problem in judge.problems(ind.level1_code, ind.level1, ind.level2_code, ind.level2) if judge and typed \
+                else ():
             c.add("taxonomy_mismatch", row, seq=ind.seq, field="level2_code",
                   actual=f"{ind.level1_code}-{ind.level1}；{ind.level2_code}-{ind.level2}", **who, problem=problem)
         for label, value, parsed in (("实施周期指标值", ind.period_value, ind.period),
                                      ("年度指标值", ind.annual_value, ind.annual)):
+            if value is None and label == "实施周期指标值":
+                continue
             if parsed.kind == "unparsed":
                 c.add("value_unparsed", row, seq=ind.seq, actual=value or "",
                       field="period_value" if label == "实施周期指标值" else "annual_value",
                       **who, label=label, value=value)
-        if _norm(ind.period_value) != _norm(ind.annual_value):
+        if ind.period_value is not None and _norm(ind.period_value) != _norm(ind.annual_value):
             c.add("period_annual_differ", row, seq=ind.seq, field="annual_value",
                   expected=ind.period_value or "", actual=ind.annual_value or "", **who,
                   period=ind.period_value, annual=ind.annual_value)

@@ -15,8 +15,10 @@ from .base import Column, Layout, header_fields, join_parts, squash
 from .department import Department
 from .indicator_list import IndicatorList
 from .performance_targets import PerformanceTargets
+from .project_form import ProjectForm
 
-LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (Department(), IndicatorList(), PerformanceTargets())}
+LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (
+    Department(), ProjectForm(), IndicatorList(), PerformanceTargets())}
 
 # a page that prints a 绩效目标 table's title: what ``unknown_tables`` reports when no layout claims it
 _TITLE = re.compile(r"^\s*([^\n]{0,40}绩效目标[^\n]{0,12}表)", re.M)

@@ -18,6 +18,7 @@ _TOTAL_LINE = re.compile(r"(?m)^\s*[合总]\s*计(?![\u4e00-\u9fff])")
 # on a line of its own under the title (（2026年度）)
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?[^\n。，；]{0,40}?表"
                          r"|^\s*[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]\s*$", re.M)
+_YEAR_LINE = re.compile(r"^\s*[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]\s*$", re.M)
 # the cover of a disclosure: 2024年部门预算, 2026年度部门预算报表 (not a year in a goal's text: 落实2023年预算…)
 _YEAR_COVER = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*[^\n。，；]{0,30}?(?:部门|单位)\s*(?:综合)?\s*预\s*算")
 _YEAR_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -110,8 +111,11 @@ def budget_year(texts: list[str], pages: list[int], path: str | Path, fallback: 
     lines), the cover of the disclosure (its first pages: ``2024年部门预算``), a four-digit year in the file's
     path, then ``fallback`` (``--year``).  The body of the table (a goal's ``落实2023年预算执行…``) is never
     searched."""
-    for p in pages:
-        head = "\n".join(texts[p - 1].splitlines()[:8])
+    heads = ["\n".join(texts[p - 1].splitlines()[:8]) for p in pages]
+    for head in heads:  # a year printed on its own under a title (（2026年度）) is the table's budget year
+        if m := _YEAR_LINE.search(head):
+            return int(m.group(1)), "title"
+    for head in heads:  # else the year in the title (a form named by its title may hold another year)
         if m := _YEAR_TITLE.search(head):
             return int(m.group(1) or m.group(2)), "title"
     for p in range(1, min(len(texts), 3) + 1):

@@ -151,7 +151,7 @@ def _read_document(path: Path, settings: ExtractSettings, source: str, where: st
     for reading in readings:
         doubts = reading.settle(doc) if reading.settle else []
         if doubts:  # a sum on a doubted page is not reported as the table's own defect
-            doubted = {d.page for d in doubts}
+            doubted = {d.page for d in doubts if d.check == "extraction_doubt"}
             doc.findings = doubts + [f for f in doc.findings if not (f.check == "sum_mismatch" and f.page in doubted)]
     unknown = unknown_tables(pdf.texts, set(doc.pages) | {p for pages in claims.values() for p in pages})
     doc.findings += [Finding("layout_unknown", SEVERITY["layout_unknown"], source, p, "", "", None,

@@ -1,0 +1,235 @@
+"""The per-project form (layout ``project_form``): committed renderings of its fidelity harness read field by
+field against their truth (``tools/fidelity_forms.py commit``), its labels and claims, and the real 西安 / 烟台 /
+重庆 disclosures (skipped where ``../shared`` is absent: a fresh clone has none)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, TESTS
+
+from budgetlib import ExtractSettings, read_pdf
+from budgetlib.exceptions import TableNotFoundError
+from budgetlib.layouts import LAYOUTS, claimed_pages
+from budgetlib.layouts.project_form import blankish, column_label, head_label, labelled
+
+sys.path.insert(0, str(TESTS.parent / "tools"))
+from fidelity_forms import Setting, differences
+
+HERE = FIXTURES / "forms"
+MANIFEST = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+REAL = TESTS.parents[1] / "shared" / "real-pdfs" / "2026"
+real = pytest.mark.skipif(not REAL.is_dir(), reason="the real disclosures (../shared) are not here")
+
+
+# -- the committed renderings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST), ids=[f"{n}-{MANIFEST[n]['label']}" for n in sorted(MANIFEST)])
+def test_rendering_reads_exactly(name):
+    truth = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    doc = read_pdf(HERE / f"{name}.pdf")
+    assert differences(doc, truth) == []
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+    # a blank merged 一级 cell comes back blank, each of its rows with a finding of its own
+    blank = [(f["name"], i["indicator"]) for f in truth["forms"] for i in f["indicators"] if i.get("blank_level1")]
+    missing = [f for f in doc.findings if f.check == "indicator_level_missing" and f.field == "level1"]
+    assert len(missing) == len(blank)
+    assert all(f.severity == "warning" and "一级指标" in f.message for f in missing)
+
+
+def test_renderings_cover_every_setting_and_feature():
+    from fidelity_forms import FEATURES
+
+    seen = {(axis, entry["setting"][axis]) for entry in MANIFEST.values() for axis in Setting.AXES}
+    assert seen == {(axis, v) for axis, values in Setting.AXES.items() for v in values}
+    features = {("feature", f) for entry in MANIFEST.values() for f in entry["features"]}
+    assert features == set(FEATURES)
+    assert any(e["split"] for e in MANIFEST.values()) and any(e["shared_page"] for e in MANIFEST.values())
+
+
+def test_forms_sit_between_narrative_and_other_pages():
+    """Forms among other pages: only the pages with a form are read, and the empty template among them gives
+    no row and no finding of its own."""
+    name = next(n for n, e in MANIFEST.items() if "empty template" in e["features"])
+    truth = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    doc = read_pdf(HERE / f"{name}.pdf")
+    assert len(doc.projects) == len(truth["forms"])
+    assert any("an empty form (a template with nothing filled in)" in line for line in doc.log)
+    form_pages = {p for f in truth["forms"] for p in f["pages"]}
+    assert not [f for f in doc.findings if f.page not in form_pages and f.check != "layout_unknown"]
+
+
+# -- labels, placeholders, claims -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, field", [
+    ("项目名称", "name"), ("专项（项目）名称", "name"), ("主管部门及代码", "department"), ("实施单位", "unit"),
+    ("资金金额（万元）", "total"), ("资金金额 （万元）", "total"), ("年度预算资金总额：", "total"),
+    ("实施期资金总额：", "period_total"), ("其中：财政拨款", "fiscal"), ("其中：财政拨款（万元）", "fiscal"),
+    ("其他资金", "other"), ("当年预算", "total"), ("市级支出", "line"), ("年 度 目 标", "goal"), ("总体目标", "goal"),
+    ("实施期总目标", "period_goal"), ("项目概况", "overview"), ("执行率分值（10分）", "ignored"),
+    ("保安服务年度总费用", None), ("西安市信访局", None), ("50.00", None)])
+def test_head_labels(text, field):
+    assert head_label(text) == field
+
+
+@pytest.mark.parametrize("text, field", [
+    ("一级指标", "level1"), ("二级指标", "level2"), ("三级指标", "indicator"), ("指标内容", "indicator"),
+    ("指标名称", "indicator"), ("指标值", "value"), ("指标性质", "nature"), ("计量单位", "measure_unit"),
+    ("分值权重（90分）", "weight"), ("指标权重(%)", "weight"), ("是否核心", "note"), ("备注", "note"),
+    ("年度绩效指标", None), ("绩效指标", None)])
+def test_column_labels(text, field):
+    assert column_label(text) == field
+
+
+def test_labels_inside_their_cell_and_placeholders():
+    assert labelled("专项（项目）名称伯乐奖") == ("name", "专项（项目）名称", "伯乐奖")
+    assert labelled("项目名称：市商务发展专项") == ("name", "项目名称", "市商务发展专项")
+    assert labelled("目标1：完成年度任务") is None
+    for text in ("", "/", "不涉及", "指标 1：", "目标 1： 目标 2： 目标 3：……", "——"):
+        assert blankish(text), text
+    for text in ("0.00", "≥90%", "1年", "指标1：评审次数"):
+        assert not blankish(text), text
+
+
+def test_claims_tell_forms_from_lists_and_department_tables():
+    form = ("部门专项业务经费绩效目标表\n项目名称 接待中心安保服务\n主管部门 西安市信访局\n资金金额（万元）\n"
+            "一级指标 二级指标 三级指标 指标值")
+    beijing_list = ("项目支出绩效目标表\n金额单位：万元 项目名称 项目总额 其中： 绩效目标 一级指标 二级指标 三级指标 "
+                    "绩效指标性质")
+    chongqing_list = ("2026年市级一般性项目绩效目标表\n资金主管部门:重庆市商务委员会 单位:万元\n序号 项目名称 "
+                      "当年财政拨款预算金额 当年绩效目标 指标名称 指标性质 指标值 计量单位 指标权重(%)")
+    head_only = ("市级重点专项资金绩效目标表（一级项目）\n项目名称 规划和自然资源专项 主管部门 重庆市规划和自然资源局\n"
+                 "当年预算 市级支出 补助区县")
+    go_on = "部门专项业务经费绩效目标表\n（2026年度）\n一级指标 二级指标 三级指标 指标值 分值权重"
+    department = ("部门整体支出绩效目标表\n部门（单位）名称 年度主要任务 年度总体目标\n"
+                  "一级指标 二级指标 三级指标 指标值")
+    layout = LAYOUTS["project_form"]
+    assert layout.claims(form) and layout.claims(head_only) and layout.claims(go_on)
+    assert not layout.claims(beijing_list) and not layout.claims(chongqing_list) and not layout.claims(department)
+    assert claimed_pages([beijing_list]).get("project_form") is None
+
+
+# -- the real disclosures -------------------------------------------------------------------------------
+
+
+def _forms(path: Path):
+    doc = read_pdf(path, ExtractSettings(ocr="never"))
+    return doc, [r for r in doc.projects if r.layout == "project_form"]
+
+
+@real
+def test_real_xian_form_field_by_field():
+    """西安市信访局 p.33 (checked against the page image): 实施期资金总额 as the form's total, kept under its
+    printed label too; a merged 一级 cell the table leaves blank over two rows stays blank, with findings."""
+    doc, forms = _forms(REAL / "西安" / "2026年西安市信访局部门预算.pdf")
+    assert len(forms) == 9 and doc.year == 2026
+    f = forms[0]
+    assert (f.name, f.department, f.unit, f.page, f.amount_unit) == ("接待中心安保服务", "西安市信访局", "", 33, "万元")
+    assert f.amounts == {"total": Decimal("50.00"), "fiscal": Decimal("50.00"), "special_account": None, "other": None}
+    assert f.amount_lines == [("实施期资金总额", "50.00"), ("实施期财政拨款", "50.00"), ("实施期其他资金", "")]
+    assert f.goal.startswith("1、中心大门口秩序及大厅内人员、物品和秩序的控制；")
+    assert f.goal.endswith("5、紧急疏散方案的制定及演习。")
+    got = [(i.level1, i.level2, i.indicator, i.annual_value, i.weight) for i in f.indicators]
+    assert got[0] == ("成本指标", "经济成本", "保安服务年度总费用", "≤50万元", "10")
+    assert got[2][3] == "≤1次；≤1次" and got[2][4] == "18"
+    assert got[4][:2] == (None, "社会效益指标") and got[5][:2] == (None, "生态效益指标")
+    assert got[6] == ("满意度指标", "服务对象满意度指标", "中心工作人员满意率", "≥90%", "10")
+    blank = [x for x in doc.findings if x.check == "indicator_level_missing" and x.page == 33]
+    assert [x.seq for x in blank] == [5, 6]
+
+
+@real
+def test_real_xian_form_split_with_its_header_printed_again():
+    """西安市公安局 pp.51–52 (checked against the images): 15 rows on p.51, 7 under the header printed again."""
+    _, forms = _forms(REAL / "西安" / "2026年西安市公安局部门预算.pdf")
+    f = next(r for r in forms if r.name == "办公场所租赁")
+    assert f.pages == [51, 52] and len(f.indicators) == 22
+    assert (f.indicators[14].level1, f.indicators[14].level2, f.indicators[14].indicator,
+            f.indicators[14].annual_value) == ("产出指标", "时效指标", "仓储服务监控时长(小时/天)", "24")
+    assert [i.weight for i in f.indicators[-2:]] == ["5", "5"]
+
+
+@real
+def test_real_xian_merged_cell_printed_once_over_three_pages():
+    """西安市商务局 pp.73–76: the 一级 cell 产出指标 runs over three pages and is printed once, on p.74, left of
+    that page's rules; its 48 rows all read 产出指标."""
+    _, forms = _forms(REAL / "西安" / "商务局_2026年部门预算.pdf")
+    f = next(r for r in forms if r.name == "专用项目")
+    assert f.pages == [73, 74, 75, 76]
+    assert [i.level1 for i in f.indicators[:48]] == ["产出指标"] * 48
+    assert f.indicators[48].level1 == "效益指标"
+
+
+@real
+def test_real_yantai_form_field_by_field():
+    """烟台市信访局 p.30 (checked against the page text and image): the department's budget code kept apart."""
+    doc, forms = _forms(REAL / "烟台" / "2026年烟台市信访局部门预算.pdf")
+    assert [r.name for r in forms] == ["实施公车统管费用", "接访大厅运行经费", "信访业务工作经费"]
+    f = forms[0]
+    assert (f.department, f.unit, f.amount_unit) == ("烟台市信访局", "烟台市信访局", "万元")
+    assert f.amount_texts["total"] == "15.00" and f.amount_texts["other"] == "0.00"
+    assert f.amount_lines == [("主管部门代码", "229")]
+    assert [(i.level1, i.level2, i.indicator, i.annual_value) for i in f.indicators][4:6] == [
+        ("效益指标", "社会效益指标", "部门单位正常运转", "正常运转"),
+        ("效益指标", "社会效益指标", "部门单位履职能力提升", "有效提升")]
+    assert forms[2].goal == "通过畅通信访渠道，解决信访问题，保障信访人合法权益，实现社会和谐稳定。"  # camelot loses it
+    assert not [x for x in doc.findings if x.check in ("extraction_doubt", "sum_mismatch")]
+
+
+@real
+def test_real_chongqing_form_field_by_field():
+    """重庆市商务委员会 pp.26–27 (checked against the image): digits a Latin font draws a point low stay in
+    their cells; 指标性质 + 指标值 + 计量单位 composed; 当年预算 against 市级支出 + 补助区县."""
+    doc, forms = _forms(REAL / "重庆" / "2026年重庆市商务委员会部门预算.pdf")
+    f = forms[0]
+    assert (f.name, f.department, f.pages) == ("市商务发展专项", "重庆市商务委员会", [26, 27])
+    assert f.amount_texts["total"] == "46,794.00" and f.amounts["total"] == Decimal("46794.00")
+    assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00")]
+    assert f.goal.startswith("2026年,全市商务经济发展稳中向好。重要商品储备数量7500吨及以上")
+    got = [(i.indicator, i.annual_value, i.weight, i.note) for i in f.indicators]
+    assert got[0] == ("重要商品储备数量", "≥7500吨", "10", "是否核心：是")
+    assert got[3] == ("离岸服务外包执行额", "≥22.6亿美元", "10", "是否核心：是")
+    assert got[-1] == ("年度预算执行率", "=100%", "10", "是否核心：否") and len(got) == 12
+    assert all(i.level1 is None and i.level2 is None for i in f.indicators)
+    assert not [x for x in doc.findings if x.check in ("sum_mismatch", "taxonomy_mismatch", "value_unparsed")]
+
+
+@real
+def test_real_empty_templates_only_are_refused_saying_so():
+    with pytest.raises(TableNotFoundError, match="empty templates"):
+        read_pdf(REAL / "重庆" / "2026年重庆市气象局部门预算.pdf", ExtractSettings(ocr="never"))
+
+
+@real
+@pytest.mark.parametrize("city, name, forms, indicators", [
+    ("西安", "2026年西安市司法局部门预算.pdf", 39, 290), ("西安", "住房和建设局_2026年部门预算.pdf", 8, 108),
+    ("烟台", "2026年烟台市民政局部门预算.pdf", 21, 176), ("重庆", "2026年重庆市水利局部门预算.pdf", 2, 13)])
+def test_real_files_read_whole_and_without_doubt(city, name, forms, indicators):
+    doc, read = _forms(REAL / city / name)
+    assert (len(read), sum(len(r.indicators) for r in read)) == (forms, indicators)
+    assert not [x for x in doc.findings if x.check == "extraction_doubt"]
+    assert all(r.name and r.department and r.amount_unit == "万元" for r in read)
+
+
+def test_rows_that_cannot_be_seen_to_continue_a_form_are_an_extraction_doubt(tmp_path):
+    """Indicator rows at the top of the page after a form, printed without the header in columns that are not
+    the form's (``tools/fidelity_forms.py doubt_case``): not joined, not read, an extraction_doubt (exit 3);
+    the form above is read whole."""
+    import subprocess
+
+    pdf = HERE / "doubt_join.pdf"
+    truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    doc = read_pdf(pdf)
+    assert differences(doc, truth) == []
+    doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
+    assert [(f.page, f.rule, f.severity) for f in doubts] == [(truth["doubt_page"], "extraction_doubt.form_join",
+                                                                "error")]
+    run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(pdf), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert run.returncode == 3
