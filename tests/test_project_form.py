@@ -201,9 +201,20 @@ def test_real_chongqing_form_field_by_field():
 
 
 @real
-def test_real_empty_templates_only_are_refused_saying_so():
+def test_real_empty_templates_only_are_refused_saying_so(tmp_path):
+    """重庆 气象局 prints its 表十一 (a form per project) as an empty template on page 21: alone it is refused,
+    saying so; in the whole disclosure it gives no row, beside the 表十二 list and the 部门整体 table read."""
+    import pypdfium2 as pdfium
+
+    path = REAL / "重庆" / "2026年重庆市气象局部门预算.pdf"
+    src, alone = pdfium.PdfDocument(str(path)), pdfium.PdfDocument.new()
+    alone.import_pages(src, [20])
+    alone.save(str(tmp_path / "p21.pdf"))
     with pytest.raises(TableNotFoundError, match="empty templates"):
-        read_pdf(REAL / "重庆" / "2026年重庆市气象局部门预算.pdf", ExtractSettings(ocr="never"))
+        read_pdf(tmp_path / "p21.pdf", ExtractSettings(ocr="never"))
+    doc = read_pdf(path, ExtractSettings(ocr="never"))
+    assert {p.layout for p in doc.projects} == {"indicator_list"} and doc.targets
+    assert not [p for p in doc.projects if 21 in p.pages]
 
 
 @real

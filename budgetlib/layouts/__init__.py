@@ -18,14 +18,15 @@ from .performance_targets import PerformanceTargets
 from .project_form import ProjectForm
 
 LAYOUTS: dict[str, Layout] = {layout.name: layout for layout in (
-    Department(), ProjectForm(), IndicatorList(), PerformanceTargets())}
+    Department(), IndicatorList(), ProjectForm(), PerformanceTargets())}
 
 # a page that prints a 绩效目标 table's title: what ``unknown_tables`` reports when no layout claims it
 _TITLE = re.compile(r"^\s*([^\n]{0,40}绩效目标[^\n]{0,12}表)", re.M)
 
 
 def claimed_pages(texts: list[str]) -> dict[str, list[int]]:
-    """Each layout's pages: those whose text it claims, the first claim winning."""
+    """Each layout's pages: those whose text it claims, the first claim winning (the list before the form: a
+    北京 list page whose cells print a form's words, 实施期限 or 年度总目标, is claimed by both)."""
     out: dict[str, list[int]] = {}
     for i, text in enumerate(texts, start=1):
         for layout in LAYOUTS.values():
