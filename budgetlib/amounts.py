@@ -1,9 +1,11 @@
 """Amounts as printed (``4,125.06``, blank, ``-``) to exact decimals, kept exact to the output files.
 
-In tables amounts are ``AMOUNT_DTYPE`` (a decimal with two places, Arrow-backed; Parquet stores it as
-decimal128), never floats: nothing is rounded between the cell and the file.  A printed amount with
-more than two decimals is not read (``amount_unparsed``) rather than rounded.  ``in_wan`` converts
-amounts of tables in 元, 千元 or 亿元 to 万元 (as floats, for charts only).
+In tables amounts are ``AMOUNT_DTYPE`` (a decimal with six places, Arrow-backed; Parquet stores it as
+decimal128), never floats: nothing is rounded between the cell and the file.  Six places, because 北京's
+tables print 万元 to the yuan's hundredth (``9.574090`` 万元 is 95,740.90 元); a printed amount with more
+than six decimals is not read (``amount_unparsed``) rather than rounded.  Written out (CSV, messages) an
+amount shows two decimals, or as many as it has beyond them (``9.57409``): never fewer than it holds.
+``in_wan`` converts amounts of tables in 元, 千元 or 亿元 to 万元 (as floats, for charts only).
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ AMOUNT_FIELDS = ("total", "fiscal", "special_account", "other")
 AMOUNT_LABELS = {"total": "总计", "fiscal": "财政拨款", "special_account": "财政专户拨款", "other": "其他资金"}
 _EMPTY = {"", "-", "—", "－", "--", "——"}
 _AMOUNT_RE = re.compile(r"[-－]?\s*(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?")
-AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(20, 2))
+PLACES = 6  # decimals an amount may print and the tables hold
+AMOUNT_DTYPE = pd.ArrowDtype(pa.decimal128(24, PLACES))
 # how many 万元 one of the table's units is; amounts of different units are never added unconverted
 WAN_PER_UNIT = {"万元": Decimal(1), "元": Decimal("0.0001"), "千元": Decimal("0.1"), "亿元": Decimal(10000)}
 
@@ -41,9 +44,10 @@ def _two_numbers(text: str) -> bool:
                for a, b in itertools.pairwise(parts))
 
 
-def parse_amount(text: str | None) -> Decimal | None:
+def parse_amount(text: str | None, places: int = PLACES) -> Decimal | None:
     """``"4,125.06"`` → ``Decimal("4125.06")``; blank or a dash → ``None``; anything else raises — two
-    numbers in one cell (``"1234 5678"``) included: they are never read as one."""
+    numbers in one cell (``"1234 5678"``) included: they are never read as one; so does a number with more than
+    ``places`` decimals (a layout's own: the seed's tables print cents, a third decimal is their misprint)."""
     text = (text or "").strip()
     if _SPACE_GROUPED.fullmatch(text):
         text = re.sub(r"\s", "", text)
@@ -55,8 +59,8 @@ def parse_amount(text: str | None) -> Decimal | None:
     if not _AMOUNT_RE.fullmatch(s):
         raise AmountError(f"is not a number: {text!r}")
     value = Decimal(s.replace(",", "").replace("，", "").replace("－", "-"))
-    if value.as_tuple().exponent < -2:  # 12.345: not rounded, flagged
-        raise AmountError(f"has more than two decimals: {text!r}")
+    if value.as_tuple().exponent < -places:  # not rounded, flagged
+        raise AmountError(f"has more than {places} decimals: {text!r}")
     return value
 
 
@@ -65,11 +69,17 @@ def looks_like_amount(text: str | None) -> bool:
     return bool(s) and bool(_AMOUNT_RE.fullmatch(s))
 
 
+def exact_text(value: Decimal, grouped: bool = False) -> str:
+    """``value`` with two decimals, or as many as it holds beyond them (``9.57409``, ``675.97``, ``3.00``)."""
+    places = max(2, -min(0, value.normalize().as_tuple().exponent)) if value.is_finite() else 2
+    return f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+
+
 def format_amount(value: object) -> str:
-    """An amount as written to CSV: two decimals, no thousands separator; empty for a blank cell."""
+    """An amount as written to CSV: exact (``exact_text``), no thousands separator; empty for a blank cell."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    return f"{Decimal(value):.2f}" if not isinstance(value, float) else f"{value:.2f}"
+    return exact_text(Decimal(value)) if not isinstance(value, float) else f"{value:.2f}"
 
 
 def in_wan(df: pd.DataFrame) -> pd.DataFrame:
@@ -85,8 +95,20 @@ def in_wan(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def fmt(value: Decimal | None) -> str:
-    return "空" if value is None else f"{value:,.2f}"
+    return "空" if value is None else exact_text(value, grouped=True)
 
 
-__all__ = ["AMOUNT_DTYPE", "AMOUNT_FIELDS", "AMOUNT_LABELS", "WAN_PER_UNIT", "AmountError", "fmt", "format_amount",
-           "in_wan", "looks_like_amount", "parse_amount"]
+__all__ = [
+    "AMOUNT_DTYPE",
+    "AMOUNT_FIELDS",
+    "AMOUNT_LABELS",
+    "PLACES",
+    "WAN_PER_UNIT",
+    "AmountError",
+    "exact_text",
+    "fmt",
+    "format_amount",
+    "in_wan",
+    "looks_like_amount",
+    "parse_amount",
+]

@@ -2,7 +2,7 @@
 
 Checks
     sum_mismatch          合计 vs its units, a unit vs its projects, 总计 vs 财政拨款+财政专户拨款+其他资金
-    amount_unparsed       an amount cell that is not a number, or has more than two decimals (never rounded)
+    amount_unparsed       an amount cell that is not a number, or has more than six decimals (never rounded)
     amount_unit_unknown   the table prints no amount unit (单位：万元); its amounts are not summed with others
     taxonomy_mismatch     a level-2 type that does not belong to its level-1 type, or a code/name pair
                           that is not the framework's (the framework detected from the table, taxonomy.py)
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, AmountError, fmt, parse_amount
+from .amounts import AMOUNT_FIELDS, AMOUNT_LABELS, PLACES, AmountError, exact_text, fmt, parse_amount
 from .indicators import numbering_breaks, restarts, unclosed
 from .layouts.base import Layout
 from .layouts.units import tables_of
@@ -75,23 +75,21 @@ class _Collector:
             project_id=row.project_id, field=field, expected=expected, actual=actual, rule=key))
 
 
-def _cents(value: Decimal | None) -> int:
-    return int(value * 100) if value is not None else 0
-
-
-def compare(c: _Collector, row: Row, added: list[int], n: int, what: str, tol: Decimal) -> None:
-    """``row``'s printed amounts against ``added`` (the sums of its ``n`` parts, in cents, per field)."""
+def compare(c: _Collector, row: Row, added: list[int] | list[Decimal], n: int, what: str, tol: Decimal) -> None:
+    """``row``'s printed amounts against ``added`` (the sums of its ``n`` parts per field: exact decimals, or
+    cents where the seed's arithmetic keeps them as integers)."""
     for f, total in zip(AMOUNT_FIELDS, added):
         printed = row.amounts[f] or Decimal(0)
-        sum_ = Decimal(total) / 100
+        sum_ = total if isinstance(total, Decimal) else Decimal(total) / 100
         if abs(printed - sum_) > tol:
-            c.add("sum_mismatch", row, f"sum_mismatch.{what}", field=f, expected=f"{sum_:.2f}",
-                  actual=f"{printed:.2f}", label=AMOUNT_LABELS[f], name=row.name, printed=fmt(row.amounts[f]),
-                  n=n, added=fmt(sum_), diff=f"{printed - sum_:+,.2f}")
+            c.add("sum_mismatch", row, f"sum_mismatch.{what}", field=f, expected=exact_text(sum_),
+                  actual=exact_text(printed), label=AMOUNT_LABELS[f], name=row.name, printed=fmt(row.amounts[f]),
+                  n=n, added=fmt(sum_), diff=("+" if printed >= sum_ else "") + exact_text(printed - sum_, True))
 
 
-def _added(rows: list[Row]) -> list[int]:
-    return [sum(_cents(r.amounts[f]) for r in rows) for f in AMOUNT_FIELDS]
+def _added(rows: list[Row]) -> list[Decimal]:
+    """Each field's exact sum over ``rows``."""
+    return [sum((r.amounts[f] for r in rows if r.amounts[f] is not None), Decimal(0)) for f in AMOUNT_FIELDS]
 
 
 def table_sums(c: _Collector, rows: list[Row], total: int | None, body: list[int], tol: Decimal) -> None:
@@ -118,16 +116,17 @@ def sources_sum(c: _Collector, row: Row, tol: Decimal) -> None:
         return
     added = sum((v or Decimal(0) for v in sources), Decimal(0))
     if abs(row.amounts["total"] - added) > tol:
-        c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=f"{added:.2f}",
-              actual=f"{row.amounts['total']:.2f}", name=row.name, printed=fmt(row.amounts["total"]),
-              added=fmt(added), diff=f"{row.amounts['total'] - added:+,.2f}")
+        gap = row.amounts["total"] - added
+        c.add("sum_mismatch", row, "sum_mismatch.sources", field="total", expected=exact_text(added),
+              actual=exact_text(row.amounts["total"]), name=row.name, printed=fmt(row.amounts["total"]),
+              added=fmt(added), diff=("+" if gap >= 0 else "") + exact_text(gap, True))
 
 
 def amount_cells(c: _Collector, row: Row) -> None:
     for f in AMOUNT_FIELDS:
         if row.amounts[f] is None and re.sub(r"[\s\-—－]", "", row.amount_texts.get(f, "")):
-            try:  # the parser's own reason: not a number, or more than two decimals
-                parse_amount(row.amount_texts[f])
+            try:  # the parser's own reason: not a number, or more than six decimals
+                parse_amount(row.amount_texts[f], getattr(_layout(row), "amount_places", PLACES))
                 why = "not_a_number"
             except AmountError as exc:
                 why = "decimals" if "decimals" in str(exc) else "not_a_number"

@@ -66,13 +66,16 @@ def test_dates_approximate_and_tolerance_values(docs):
 
 
 def test_three_decimals_are_flagged_not_rounded(docs):
-    with pytest.raises(AmountError, match="more than two decimals"):
-        parse_amount("12.345")
+    with pytest.raises(AmountError, match="more than 2 decimals"):
+        parse_amount("12.345", 2)  # the seed's tables print cents
+    assert parse_amount("9.574090") == Decimal("9.57409")  # 北京's 万元 to the yuan's hundredth: exact
+    with pytest.raises(AmountError, match="more than 6 decimals"):
+        parse_amount("9.5740901")
     row = next(r for r in docs["defects.pdf"].rows if r.amount_texts["total"] == "8,862.095")
     assert row.amounts["total"] is None
     finding = next(f for f in docs["defects.pdf"].findings if f.actual == "8,862.095")
     assert finding.check == "amount_unparsed" and finding.rule == "amount_unparsed.decimals"
-    assert "超过两位小数" in finding.message and "8,862.095" in finding.message
+    assert "小数位数超过" in finding.message and "8,862.095" in finding.message
 
 
 def test_no_unit_line_and_blank_department_are_not_guessed(docs):

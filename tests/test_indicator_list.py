@@ -81,8 +81,10 @@ def test_amounts_are_read_exactly_and_never_rounded():
     assert AmountText("675.970000").stored == Decimal("675.97")
     assert AmountText("2,400.000000").stored == Decimal("2400.00")
     assert AmountText("8,071.45").stored == Decimal("8071.45")
-    nine = AmountText("9.574090")
-    assert nine.value == Decimal("9.574090") and nine.stored is None and not nine.exact
+    nine = AmountText("9.574090")  # 95,740.90 元: the tables hold six decimals
+    assert nine.value == Decimal("9.574090") and nine.stored == Decimal("9.57409") and nine.exact
+    seven = AmountText("9.5740901")
+    assert seven.value == Decimal("9.5740901") and seven.stored is None and not seven.exact
     assert AmountText("").blank and AmountText("-").blank and AmountText("").stored is None
     assert AmountText("12,3a").value is None
 
@@ -172,8 +174,8 @@ def _lists(doc) -> list:
 def test_beijing_a_name_beside_several_projects_and_six_decimal_amounts():
     """北京 退役军人事务局 page 16: 0843 with 675.970000 = 435.970000 + 240.000000; one 1739-培训类项目 name printed
     beside three projects (9.574090, 192.145664, 34.100000), each with its amounts and goal; amounts with
-    digits beyond the cent left empty with their text kept and flagged (never rounded); the project cut by
-    the page break (3504-物业服务) is one project."""
+    digits beyond the cent held exactly (six decimals); the project cut by the page break (3504-物业服务) is
+    one project."""
     doc = read_pdf(_real("北京", "退役军人事务局_2026年部门预算.pdf"))
     rows = _lists(doc)
     assert len(rows) == 20 and sum(len(r.indicators) for r in rows) == 135
@@ -187,10 +189,9 @@ def test_beijing_a_name_beside_several_projects_and_six_decimal_amounts():
     assert first.indicators[0].level1 == "产出指标" and first.indicators[0].indicator == "平均故障修复时间"
     training = [r for r in rows if r.name == "11000022T00000039 1739-培训类项目"]
     assert [r.amount_texts["total"] for r in training] == ["9.574090", "192.145664", "34.100000"]
-    assert [r.amounts["total"] for r in training] == [None, None, Decimal("34.10")]
+    assert [r.amounts["total"] for r in training] == [Decimal("9.57409"), Decimal("192.145664"), Decimal("34.10")]
     assert training[0].indicators[0].annual_value == "优"  # 定性: the value alone
-    flagged = {(f.project_id, f.field) for f in doc.findings if f.check == "amount_unparsed"}
-    assert (training[0].project_id, "total") in flagged and (training[2].project_id, "total") not in flagged
+    assert not [f for f in doc.findings if f.check == "amount_unparsed"]
     service = [r for r in rows if r.name.endswith("3504-物业服务")]
     assert len(service) == 1 and service[0].pages == [16, 17] and len(service[0].indicators) == 8
     assert not [f for f in doc.findings if f.check == "extraction_doubt"]
@@ -232,8 +233,10 @@ def test_chongqing_one_level_of_indicators_with_weights():
 
 
 def test_a_sum_with_digits_beyond_the_cent_is_checked_exactly():
-    """卫健委 prints 项目总额 2,651.52 and 财政资金 2,651.518580: the tables cannot hold the second, so the
-    document's check leaves the row out; the list's own check adds the printed numbers exactly."""
+    """卫健委 prints 项目总额 2,651.52 and 财政资金 2,651.518580: the tables hold both exactly and the document's
+    check finds the gap of 0.00142; an amount with more decimals than the tables hold is left empty, and the
+    list's own check adds the printed numbers exactly."""
+    from budgetlib.checks import _Collector, sources_sum
     from budgetlib.layouts.indicator_list import exact_sums
     from budgetlib.model import Row
 
@@ -242,8 +245,11 @@ def test_a_sum_with_digits_beyond_the_cent_is_checked_exactly():
         amounts = {k: AmountText(v).stored for k, v in texts.items()}
         return Row(kind="project", name="p", unit="", page=1, amounts=amounts, amount_texts=texts)
 
-    found = exact_sums(row("2,651.52", "2,651.518580"), "x.pdf", "zh")
-    assert [(f.check, f.expected, f.actual) for f in found] == [("sum_mismatch", "2651.518580", "2,651.52")]
-    assert exact_sums(row("9.574090", "9.574090"), "x.pdf", "zh") == []
-    assert exact_sums(row("10.000000", "9.574090", "0.425910"), "x.pdf", "zh") == []
-    assert exact_sums(row("675.970000", "435.970000", "240.000000"), "x.pdf", "zh") == []  # the document's check
+    c = _Collector("x.pdf", "zh")
+    sources_sum(c, row("2,651.52", "2,651.518580"), Decimal(0))
+    assert [(f.check, f.expected, f.actual) for f in c.out] == [("sum_mismatch", "2651.51858", "2651.52")]
+    assert "+0.00142" in c.out[0].message
+    assert exact_sums(row("2,651.52", "2,651.518580"), "x.pdf", "zh") == []  # the document's check says it
+    found = exact_sums(row("2,651.52", "2,651.5185801"), "x.pdf", "zh")
+    assert [(f.check, f.expected, f.actual) for f in found] == [("sum_mismatch", "2651.5185801", "2,651.52")]
+    assert exact_sums(row("10.0000000", "9.5740901", "0.4259099"), "x.pdf", "zh") == []

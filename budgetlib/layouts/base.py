@@ -27,6 +27,8 @@ class Layout(Protocol):
     title: the words its title is usually printed with (for messages).
     item_grammar: its 绩效指标 are items of one text cell (numbering and grammar checks apply).
     unit_rows: it prints units and a 合计 row (their sums are checked).
+    amount_places: the decimals its amounts print (more are a misprint, flagged, never rounded); optional,
+        ``amounts.PLACES`` (six, what the tables hold) when a layout does not say.
     """
 
     name: str

@@ -22,9 +22,10 @@ amounts of its own and what it shows is part of those texts, when it prints the 
 the block above shows no amounts and holds this block's amounts below the rule.  Where that cannot be
 told, the page is in doubt (``extraction_doubt``), never guessed silently.
 
-**Amounts** are read exactly: ``675.970000`` is 675.97; an amount with a digit beyond the cent
-(``9.574090``) is not rounded — the tables (two decimals) hold it empty, its printed text is kept and
-flagged (``amount_unparsed``), and 项目总额 is checked against 财政资金 + 其他资金 on the printed numbers.
+**Amounts** are read exactly: ``675.970000`` is 675.97 and ``9.574090`` (95,740.90 元) is 9.57409 — the
+tables hold six decimals (``amounts.PLACES``); an amount with more is never rounded: the tables hold it
+empty, its printed text is kept and flagged (``amount_unparsed``), and 项目总额 is checked against 财政资金 +
+其他资金 on the printed numbers.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from ..amounts import AMOUNT_FIELDS
+from ..amounts import AMOUNT_FIELDS, PLACES
 from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
@@ -103,13 +104,12 @@ def _flat(text: str) -> str:
 
 _NUMBER = re.compile(r"[-－]?(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?")
 _BLANK = {"", "-", "—", "－", "--", "——"}
-CENT = Decimal("0.01")
 
 
 class AmountText:
     """An amount cell read exactly: ``value`` the printed number whatever its decimals, ``stored`` what the
-    tables hold (two decimals: ``675.970000`` is 675.97), None where a digit lies beyond the cent
-    (``9.574090``: not rounded) or the cell is not one number."""
+    tables hold (``amounts.PLACES`` decimals: ``675.970000`` is 675.97, ``9.574090`` is 9.57409), None where a
+    digit lies beyond them (not rounded) or the cell is not one number."""
 
     def __init__(self, text: str) -> None:
         self.text = (text or "").strip()
@@ -129,12 +129,11 @@ class AmountText:
     def stored(self) -> Decimal | None:
         if self.value is None:
             return None
-        cents = self.value.quantize(CENT)
-        return cents if cents == self.value else None
+        return self.value if self.value.as_tuple().exponent >= -PLACES else None
 
     @property
     def exact(self) -> bool:
-        """Whether the tables hold the printed value exactly (at most two decimals that are not zeros)."""
+        """Whether the tables hold the printed value exactly (at most ``amounts.PLACES`` decimals)."""
         return self.value is None or self.stored is not None
 
 
@@ -839,8 +838,8 @@ def list_findings(rows: list[Row], source: str, lang: str) -> list[Finding]:
 
 
 def exact_sums(row: Row, source: str, lang: str) -> list[Finding]:
-    """项目总额 against 财政资金 + 其他资金 where an amount has digits beyond the cent: the tables hold such an
-    amount empty, so the document's check leaves the row out; here the printed numbers are added exactly."""
+    """项目总额 against 财政资金 + 其他资金 where an amount has digits beyond ``amounts.PLACES``: the tables hold
+    such an amount empty, so the document's check leaves the row out; here the printed numbers are added exactly."""
     from ..checks import SEVERITY
 
     values = {f: AmountText(row.amount_texts.get(f, "")) for f in AMOUNT_FIELDS}

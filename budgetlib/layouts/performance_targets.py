@@ -27,6 +27,7 @@ class PerformanceTargets:
     title = "项目支出绩效目标表"
     item_grammar = True
     unit_rows = True
+    amount_places = 2  # its tables print cents: a third decimal is a misprint of the table (flagged)
     columns = (
         Column("name", ("项目名称", "资金使用单位", "单位名称")),
         Column("special_account", ("财政专户",)),
@@ -66,7 +67,7 @@ class PerformanceTargets:
         for f in AMOUNT_FIELDS:
             texts[f] = r.cells.get(f, "").strip()
             try:
-                amounts[f] = parse_amount(texts[f])
+                amounts[f] = parse_amount(texts[f], self.amount_places)
             except AmountError:
                 amounts[f] = None
         goal = r.cells.get("goal", "").strip()

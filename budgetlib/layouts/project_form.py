@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..amounts import AMOUNT_FIELDS, AmountError, fmt, parse_amount
+from ..amounts import AMOUNT_FIELDS, AmountError, exact_text, fmt, parse_amount
 from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
@@ -880,9 +880,10 @@ def _line_sums(doc: Document, form: _Form, row: Row, tol: Decimal, lang: str) ->
         added = sum((v or Decimal(0) for v in values), Decimal(0))
         if abs(printed - added) > tol:
             out.append(_finding(doc, "sum_mismatch", "sum_mismatch.lines", row.page, row, lang, field="amount_lines",
-                                expected=f"{added:.2f}", actual=f"{printed:.2f}", name=row.name, label=total.label,
+                                expected=exact_text(added), actual=exact_text(printed), name=row.name,
+                                label=total.label,
                                 printed=fmt(printed), parts="+".join(ln.label for ln in parts), added=fmt(added),
-                                diff=f"{printed - added:+,.2f}"))
+                                diff=("+" if printed >= added else "") + exact_text(printed - added, True)))
     return out
 
 
