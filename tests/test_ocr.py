@@ -282,3 +282,30 @@ def test_a_borderless_scan_is_refused_in_one_line_naming_why(tmp_path):
         "scanned page(s) [1] show no ruling lines, and a scanned table is read by its rules (a borderless scan is not "
         "read yet))"]
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_units_are_told_by_arithmetic_after_misread_amounts():
+    """The rows of a scan as OCR read them before this round (``units_after_misread_amounts.json``: two of the
+    first unit's projects misread, ``'5.00`` and 87.90 → ``8.90``, and a unit 0.01 off its projects, the
+    table's own defect): the first unit's broken sum must not pull the later units in as projects, nor
+    the other way round (the 合计 = Σ units check weighs in).  Every row's kind as printed."""
+    from budgetlib.amounts import AmountError, parse_amount
+    from budgetlib.layouts.units import choose_units
+    from budgetlib.model import Row
+
+    case = json.loads((FIXTURES / "scans" / "units_after_misread_amounts.json").read_text(encoding="utf-8"))
+    rows = []
+    for r in case["rows"]:
+        amounts = {}
+        for f, text in r["amount_texts"].items():
+            try:
+                amounts[f] = parse_amount(text, 2)
+            except AmountError:
+                amounts[f] = None
+        kind = "total" if r["kind"] == "total" else "project" if r["has_goal"] or r["has_indicators"] else "unit"
+        rows.append(Row(kind=kind, name=r["name"], unit="", page=r["page"], amounts=amounts,
+                        amount_texts=r["amount_texts"]))
+    assert any(r.amounts["fiscal"] is None and r.amount_texts["fiscal"] for r in rows)  # the misread cell
+    choose_units(rows, [])
+    assert [r.kind for r in rows] == [r["kind"] for r in case["rows"]]
+    assert sum(r.kind == "unit" for r in rows) == 4
