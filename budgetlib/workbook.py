@@ -2,7 +2,8 @@
 
 One sheet per table (``SHEETS``, those present), the header row frozen and bold, an autofilter over the
 table, columns as wide as their text (up to a limit).  Amounts are numbers whose cell holds the exact
-decimal (the file stores its digits, never a float's) with the number format ``0.00``; the table's
+decimal (the file stores its digits, never a float's) with the number format ``0.00####`` (two decimals, up to
+six where the amount holds them: 北京's ``9.574090`` 万元 shows 9.57409, never a rounded 9.57); the table's
 ``amount_unit`` is a column beside them.  Text is always a text cell: ``=HYPERLINK(…)`` in a project name
 is shown, never evaluated, and ``#N/A`` is not an error value.  Written atomically.
 """
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .amounts import AMOUNT_FIELDS
+from .amounts import AMOUNT_FIELDS, exact_text
 from .exceptions import BudgetlibError
 from .output import atomic_path, read_table
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 SHEETS = ("sources", "projects", "units", "indicators", "findings", "review_indicators", "review_projects",
           "department_targets")
 WORKBOOK = "budgetlib.xlsx"
-AMOUNT_FORMAT = "0.00"
+AMOUNT_FORMAT = "0.00####"
 SHARE_FORMAT = "0.0%"
 MAX_ROWS = 1_048_575  # Excel's rows, less the header
 MAX_TEXT = 32_767  # characters Excel keeps in a cell
@@ -79,7 +80,7 @@ def _widths(df: pd.DataFrame) -> list[float]:
 def _display(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+    return exact_text(value, grouped=True) if isinstance(value, Decimal) else str(value)
 
 
 def _cell(ws: WriteOnlyWorksheet, value: object, column: str) -> WriteOnlyCell | None:
