@@ -155,3 +155,20 @@ def test_real_guangzhou_period_values():
     lines = dict(doc.targets[0].lines)
     assert lines["预算整体情况·收入来源·财政拨款"] == "92,008.68"
     assert lines["年度重点工作任务·加强水与海洋生态环境监管·拟投入的资金（万元）"] == "2,022.15"
+
+
+def test_real_chongqing_punctuation_in_another_font_keeps_its_place():
+    """重庆's 表十 sets punctuation, digits and brackets in another font whose boxes sit 8 pt below the Chinese
+    of their line (baselines within 0.5 pt): lines are grouped by baseline, so nothing is scattered (checked
+    by eye: 科学技术局 p26, 气象局 p19–20, 商务委员会 p25, an independent check found all four garbled before)."""
+    doc = _real("重庆/2026年重庆市科学技术局部门预算.pdf")
+    goal = doc.targets[0].goal
+    assert goal.startswith("提质建设“416”科技创新布局,推动重庆实验室等高能级科技创新平台能力建设,高层次科技人才")
+    doc = _real("重庆/2026年重庆市气象局部门预算.pdf")
+    goal = doc.targets[0].goal
+    assert goal.startswith("1.全力做好“十五五”规划编制,扎实推进智慧气象多跨融合试点建设等试点示范建设。2.迭代升级")
+    names = [t.indicator.indicator for t in doc.targets]
+    assert "观测系统传输及时率(国家地面站)" in names
+    assert not [n for n in names if "()" in n or n[:1] in ",;，；"]
+    doc = _real("重庆/2026年重庆市经济和信息化委员会部门预算.pdf")
+    assert doc.targets[0].goal.startswith("全市规模工业增加值不低于5%,全市生产新能源汽车120万辆,")

@@ -25,6 +25,12 @@ class Char:
     y0: float  # PDF points, y up
     x1: float
     y1: float
+    base: float | None = None  # the baseline (the glyph's origin), PDF points: None where unknown
+
+    @property
+    def line_y(self) -> float:
+        """Where the character sits on its line: its baseline, else its box's centre."""
+        return self.base if self.base is not None else self.cy
 
     @property
     def cx(self) -> float:
@@ -38,9 +44,12 @@ class Char:
 def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
     """The characters each page prints (not those pdfium generates between words and lines), each box as
     pdfium gives it (its ``loose`` box: the font's height, the same for every character of a line)."""
+    import ctypes
+
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    ox, oy = ctypes.c_double(), ctypes.c_double()
     out: dict[int, list[Char]] = {}
     origins: dict[int, tuple[float, float]] = {}
     pdf = pdfium.PdfDocument(str(path))
@@ -57,7 +66,8 @@ def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
                 if not ch or ch in "\r\n":
                     continue
                 x0, y0, x1, y1 = text.get_charbox(i, loose=True)
-                chars.append(Char(ch, x0, y0, x1, y1))
+                base = oy.value if raw.FPDFText_GetCharOrigin(text, i, ctypes.byref(ox), ctypes.byref(oy)) else None
+                chars.append(Char(ch, x0, y0, x1, y1, base))
             out[p] = chars
             origins[p] = (float(origin[0]), float(origin[1]))
             text.close()
@@ -66,7 +76,8 @@ def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
         pdf.close()
     # camelot's coordinates and pdfium's may differ by the page box's origin: each page's characters are
     # given in every frame it may be, and ``checked`` takes the one in which the cells hold their text
-    return {p: [chars, *[[Char(c.text, c.x0 + dx, c.y0 + dy, c.x1 + dx, c.y1 + dy) for c in chars]
+    return {p: [chars, *[[Char(c.text, c.x0 + dx, c.y0 + dy, c.x1 + dx, c.y1 + dy,
+                               None if c.base is None else c.base + dy) for c in chars]
                          for dx, dy in {(-origins[p][0], -origins[p][1]), origins[p]} if (dx, dy) != (0, 0)]]
             for p, chars in out.items()}
 
@@ -81,12 +92,16 @@ def _inside(c: Char, b: tuple[float, float, float, float]) -> bool:
 
 
 def _lines(chars: list[Char]) -> str:
-    """Characters as lines: grouped by their vertical centre (a new line where a character's centre leaves
-    the line's band), top to bottom, each left to right."""
+    """Characters as lines: grouped by their baseline (a new line where a character's baseline leaves the
+    line's band), top to bottom, each left to right.  The baseline, not the box: a page that sets its
+    punctuation and digits in another font than its Chinese (重庆's 表十: pdfium's loose boxes of ``，“416”``
+    sit 8 pt below the Chinese of their own line) would otherwise scatter them onto lines of their own."""
     rows: list[list[Char]] = []
-    for c in sorted(chars, key=lambda c: -c.cy):
-        height = max(c.y1 - c.y0, 1.0)
-        if rows and abs(sum(x.cy for x in rows[-1]) / len(rows[-1]) - c.cy) < height * 0.5:
+    # the band of a line: half the cell's usual character height (a punctuation font's box may be twice as tall)
+    heights = sorted(max(c.y1 - c.y0, 1.0) for c in chars)
+    band = heights[len(heights) // 2] * 0.5 if heights else 1.0
+    for c in sorted(chars, key=lambda c: -c.line_y):
+        if rows and abs(sum(x.line_y for x in rows[-1]) / len(rows[-1]) - c.line_y) < band:
             rows[-1].append(c)
         else:
             rows.append([c])
@@ -110,9 +125,21 @@ def frame(grid: Grid, frames: list[list[Char]]) -> list[Char] | None:
     return best if filled and agree >= 0.75 * len(filled) else None
 
 
+def _scattered(span: Span, inside: list[Char]) -> bool:
+    """Whether camelot holds the cell's characters on more lines than their baselines make, in another order
+    (pdfminer groups lines by boxes: punctuation and digits in a font with other metrics land on lines of
+    their own, ``,,;提质建设…推“416”,,;,“”动…``)."""
+    if not inside or any(c.base is None for c in inside):
+        return False
+    ours = _lines(inside)
+    theirs = [ln for ln in span.lines.splitlines() if ln.strip()]
+    return len(theirs) > len(ours.splitlines()) and squash(ours) != squash(span.lines)
+
+
 def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span, Span]]]:
-    """The grid with each cell whose text does not hold exactly the characters printed inside it rebuilt from
-    those characters (in the frame that fits the grid); and the (camelot's, rebuilt) pairs."""
+    """The grid with each cell whose text does not hold exactly the characters printed inside it (or holds
+    them scattered over lines of their own, ``_scattered``) rebuilt from those characters (in the frame that
+    fits the grid); and the (camelot's, rebuilt) pairs."""
     chars = frame(grid, frames)
     if chars is None:
         return grid, []
@@ -121,7 +148,7 @@ def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span
     for span in grid.spans:
         b = box(grid, span)
         inside = [c for c in chars if _inside(c, b)]
-        if _ink(span.lines) != _ink("".join(c.text for c in inside)):
+        if _ink(span.lines) != _ink("".join(c.text for c in inside)) or _scattered(span, inside):
             lines = _lines(inside)
             new = replace(span, text=squash(lines), lines=lines)
             fixed.append((span, new))
