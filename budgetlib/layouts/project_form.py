@@ -64,7 +64,7 @@ class Vocabulary:
     title: re.Pattern[str]
     not_title: tuple[str, ...]
     coded_department: re.Pattern[str]
-    claim_amounts: tuple[str, ...]
+    claim_amounts: re.Pattern[str]  # an amount label of a form's head (not inside an indicator's name)
     not_form: frozenset[str]
     nothing: frozenset[str]
     empty_note: re.Pattern[str]
@@ -77,7 +77,9 @@ def vocabulary() -> Vocabulary:
     words = data["words"]
     return Vocabulary({k: tuple(data["head"][k]) for k in HEAD_FIELDS},
                       {k: tuple(data["columns"][k]) for k in COLUMN_FIELDS}, re.compile(words["title"]),
-                      tuple(words["not_title"]), re.compile(words["coded_department"]), tuple(words["claim_amounts"]),
+                      tuple(words["not_title"]), re.compile(words["coded_department"]),
+                      re.compile("(?:" + "|".join(map(re.escape, words["claim_amounts"])) + ")(?!"
+                                 + "|".join(map(re.escape, words["claim_amounts_not_before"])) + ")"),
                       frozenset(words["not_form"]),
                       frozenset(words["nothing"]),
                       re.compile(words["empty_note"]))
@@ -669,7 +671,7 @@ class ProjectForm:
         header = _HEADER.search(flat) is not None
         cells = [w for k in ("department", "unit") for w in voc.head[k]]
         cell = any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
-        amounts = any(w in flat for w in voc.claim_amounts)
+        amounts = voc.claim_amounts.search(flat) is not None
         if any(w in flat for w in voc.head["name"]):
             # a form's head without its indicator rows (they begin on the next page) holds both
             return (cell or amounts) if header else (cell and amounts)

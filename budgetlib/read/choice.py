@@ -21,7 +21,9 @@ from .grid import PageTable, merged_rows, regroup, ruled_tables
 from .ocr import OcrPage
 from .source import LayoutReading, Source
 
-_TITLE_LINE = re.compile(r"^\s*\S{0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
+# a title line (``表十一``, ``2026 年市级重点专项资金绩效目标表（一级项目）``: single spaces inside), and a page number
+_TITLE_LINE = re.compile(r"^\s*(?:\S ?){0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]+\s*\d{1,4}\s*[-—－–]+|第?\s*\d{1,4}\s*页|\d{1,4})\s*$")
 
 
 def continued(pages: list[int], texts: list[str]) -> list[int]:
@@ -31,7 +33,7 @@ def continued(pages: list[int], texts: list[str]) -> list[int]:
     out = set(pages)
     for p in pages:
         while p + 1 <= len(texts) and p + 1 not in out:
-            lines = [ln for ln in texts[p].splitlines() if ln.strip()][:3]
+            lines = [ln for ln in texts[p].splitlines() if ln.strip() and not _PAGE_NUMBER.match(ln)][:3]
             if not lines or any(_TITLE_LINE.match(ln) for ln in lines):
                 break
             out.add(p + 1)
