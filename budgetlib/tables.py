@@ -93,7 +93,9 @@ def department_targets_frame(docs: list[Document]) -> pd.DataFrame:
                 "layout": t.layout, "goal": t.goal, "task": t.task, "seq": i.seq, "level1": i.level1,
                 "level2": i.level2, "indicator": i.indicator, "period_value": i.period_value,
                 "annual_value": i.annual_value, "comparator": a.comparator, "number": a.number, "upper": a.upper,
-                "measure_unit": a.measure_unit, "kind": a.kind if i.parsed else "unparsed", "weight": i.weight,
+                "measure_unit": a.measure_unit, "weight": i.weight,
+                # a goal printed without indicators: no value, none to parse
+                "kind": None if i.indicator is None and not i.annual_value else a.kind if i.parsed else "unparsed",
                 "scoring": i.scoring, "note": i.note, "amount_unit": t.amount_unit or d.amount_unit, "raw": i.raw,
                 "lines": "；".join(f"{label}：{text}" if label else text for label, text in t.lines),
             })

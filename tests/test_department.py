@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from budgetlib.layouts import LAYOUTS
@@ -172,3 +173,18 @@ def test_real_chongqing_punctuation_in_another_font_keeps_its_place():
     assert not [n for n in names if "()" in n or n[:1] in ",;，；"]
     doc = _real("重庆/2026年重庆市经济和信息化委员会部门预算.pdf")
     assert doc.targets[0].goal.startswith("全市规模工业增加值不低于5%,全市生产新能源汽车120万辆,")
+
+
+def test_real_beijing_goal_without_indicators_is_kept_and_flagged():
+    """北京 军民融合办 prints its 预算13表 with a goal (完成年度工作。) and no indicator rows, and its list empty:
+    the file is read (the goal on a row without an indicator), never refused, and the table is flagged."""
+    doc = _real("北京/政府办公厅_附件2：中共北京市委军民融合发展委员会办公室2026年度部门预算报表.pdf")
+    assert not doc.projects and len(doc.targets) == 1
+    t = doc.targets[0]
+    assert (t.department, t.goal, t.page, t.indicator.indicator) == ("中共北京市委军民融合发展委员会办公室",
+                                                                    "完成年度工作。", 17, None)
+    assert [f.check for f in doc.findings] == ["missing_indicators"]
+    from budgetlib.tables import department_targets_frame
+
+    row = department_targets_frame([doc]).iloc[0]
+    assert row["goal"] == "完成年度工作。" and pd.isna(row["kind"]) and pd.isna(row["indicator"])

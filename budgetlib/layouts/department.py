@@ -655,6 +655,12 @@ class Department:
         if not out:
             table.issues.append(_Issue("missing_indicators", "missing_indicators.department", table.page,
                                        {"name": table.department}))
+            if table.goal:  # a table that prints its goal and no indicator (北京 军民融合办: 完成年度工作。): the
+                # goal and what is printed above it are kept, on a row without an indicator
+                none = Indicator(seq=None, level1_code=None, level1=None, level2_code=None, level2=None,
+                                 indicator=None, period_value=None, annual_value=None, raw="", parsed=True)
+                out.append(DepartmentTarget(table.department, table.page, table.goal, none, self.name,
+                                            table.amount_unit, lines=list(table.lines)))
         return out
 
 
