@@ -28,12 +28,20 @@ except InputError as exc:
     print(json.dumps({"read": False, "reason": str(exc).split(": ", 1)[-1], "seconds": time.perf_counter() - start}))
     raise SystemExit
 checks = [f.check for f in doc.findings]
+from budgetlib.review.families import UNMAPPED, family
+from budgetlib.review.targets import classify
+inds = [i for r in doc.projects for i in r.indicators] + [t.indicator for t in doc.targets if t.indicator.indicator]
+fams = [family(i.indicator or "") for i in inds]
+classes = [classify(i.annual_value).cls for i in inds]
 print(json.dumps({"read": True, "seconds": time.perf_counter() - start, "layout": doc.layout, "year": doc.year,
                   "projects": len(doc.projects), "indicators": sum(len(r.indicators) for r in doc.projects),
                   "targets": len(doc.targets), "units": len(doc.units),
                   "doubt": sorted({f.page for f in doc.findings if f.check == "extraction_doubt"}),
                   "unknown": sorted({f.page for f in doc.findings if f.check == "layout_unknown"}),
-                  "errors": sum(f.severity == "error" for f in doc.findings), "findings": len(checks)}))
+                  "errors": sum(f.severity == "error" for f in doc.findings), "findings": len(checks),
+                  "review": {"indicators": len(inds), "unmapped": fams.count(UNMAPPED),
+                             "catch_all": fams.count("其他比率"),
+                             "unclassified": sum(c in ("unclassified", "unreadable") for c in classes)}}))
 """
 
 
@@ -70,6 +78,21 @@ def main() -> None:
               f"targets; {sum(bool(r['doubt']) for r in read)} files with pages in doubt "
               f"({sum(len(r['doubt']) for r in read)} pages); {time.perf_counter() - start:.0f} s with "
               f"{args.workers} workers"]
+    by_city: dict[str, dict[str, int]] = {}
+    for path, r in zip(files, results):
+        if r["read"]:
+            c = by_city.setdefault(path.parent.name, dict.fromkeys(("indicators", "unmapped", "catch_all",
+                                                                    "unclassified"), 0))
+            for k in c:
+                c[k] += r["review"][k]
+    lines += ["", "Review vocabularies out of sample (families and value classes were written reading 广州's "
+              "tables): per city, indicators (projects' and department targets') in a family other than the "
+              "catch-all 其他比率, and target values classified.", "",
+              "| city | indicators | in a family (not the catch-all) | values classified |", "|---|---|---|---|"]
+    for city, c in sorted(by_city.items()):
+        n = max(c["indicators"], 1)
+        lines.append(f"| {city} | {c['indicators']} | {1 - (c['unmapped'] + c['catch_all']) / n:.1%} | "
+                     f"{1 - c['unclassified'] / n:.1%} |")
     args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps({p.relative_to(REAL).as_posix(): r for p, r in
                                                         zip(files, results)}, ensure_ascii=False, indent=1),
