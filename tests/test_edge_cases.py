@@ -260,3 +260,17 @@ def test_units_are_chosen_by_the_tables_arithmetic(totals, want):
     rows = [_row(k, f"r{i}", t, goal="g" if k == "project" else "") for i, (k, t) in enumerate(zip(kinds, totals))]
     choose_units(rows, [])
     assert [r.kind for r in rows] == want
+
+
+def test_unknown_tables_are_titles_not_contents_or_paragraphs():
+    """A page that prints a 绩效目标表's title no layout claims is named (layout_unknown); a disclosure's list
+    of tables (西安 司法局 p29: 表14 部门专项业务经费绩效目标表 …) and a paragraph that names the table (p26:
+    …（详见公开报表中的绩效目标表）) are not."""
+    from budgetlib.layouts import unknown_tables
+
+    contents = "报表目录\n" + "\n".join(f"表{k} 部门综合预算表{k}" for k in range(1, 14))
+    contents += "\n表14 部门专项业务经费绩效目标表"
+    paragraph = "当年一般公共预算拨款0万元，国有资本经营预算拨款0万元（详见公开报表中的绩效目标表）。"
+    title = "2026年某某专项资金绩效目标表\n指标 甲 乙"
+    assert unknown_tables([contents, paragraph, title], set()) == [(3, "2026年某某专项资金绩效目标表")]
+    assert unknown_tables([title], {1}) == []

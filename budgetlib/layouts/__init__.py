@@ -36,12 +36,24 @@ def claimed_pages(texts: list[str]) -> dict[str, list[int]]:
     return out
 
 
+# a line that is a title: no sentence inside it (not ``…（详见公开报表中的绩效目标表`` in a paragraph)
+_SENTENCE = re.compile(r"[，。；：,;]|详见|参见|见附")
+# a list of the disclosure's tables (报表目录: 表14 部门专项业务经费绩效目标表, 表15 …)
+_CONTENTS = re.compile(r"^\s*(?:报表)?目\s*录\s*$", re.M)
+_LISTED = re.compile(r"^\s*(?:表|预算表)\s*\d{1,2}\b", re.M)
+
+
 def unknown_tables(texts: list[str], claimed: set[int]) -> list[tuple[int, str]]:
-    """(page, title) of pages that print a 绩效目标表's title but that no layout claims."""
+    """(page, title) of pages that print a 绩效目标表's title as a title line but that no layout claims (not
+    a table of contents, not a paragraph that names the table)."""
     out = []
     for i, text in enumerate(texts, start=1):
-        if i not in claimed and (m := _TITLE.search(text)):
-            out.append((i, re.sub(r"\s+", "", m.group(1))))
+        if i in claimed or _CONTENTS.search(text) or len(_LISTED.findall(text)) >= 5:
+            continue
+        for m in _TITLE.finditer(text):
+            if not _SENTENCE.search(m.group(1)):
+                out.append((i, re.sub(r"\s+", "", m.group(1))))
+                break
     return out
 
 
