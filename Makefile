@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install report extract test test-install lint bench fidelity fixtures notebooks lab clean
+.PHONY: install report extract test test-install lint bench bench-real fidelity fixtures notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,14 @@ bench: install
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_segment.py
 	$(BIN)/python benchmarks/bench_corpus.py
+	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_ocr.py --out benchmarks/ocr_latest.md
+
+## the real disclosures (needs ../shared/real-pdfs): every file read, and each layout against plain camelot
+bench-real: install
+	$(BIN)/python tools/real_files.py --out benchmarks/real_files_latest.md
+	$(BIN)/python benchmarks/bench_forms.py
+	$(BIN)/python benchmarks/bench_lists.py --repeat 1
 
 ## the generative fidelity harness: 200 seeded renderings × producers × settings (needs LibreOffice and the
 ## Debian CJK fonts; without soffice only the reportlab producers run); the table goes to benchmarks/
