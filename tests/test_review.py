@@ -131,6 +131,38 @@ def test_indicator_families_count_like_with_like(sample):
     assert cov.loc[cov["family"] == "满意度", "indicators"].item() == sum("满意" in n for n in names)
 
 
+# names and values as the real 2026 disclosures of each city print them (copied from the tables, not read here)
+CITY_NAMES = {
+    "广州": [("计量仪器检定（或校准）率", "检查／监测"), ("物业保洁率", "后勤／办公保障"),
+             ("保障办公区办公顺畅、提高工作效率", "后勤／办公保障")],
+    "西安": [("指标2：推进全市空间资源集中布局、集聚发展和集约建设", "活动描述"), ("印刷费（万元）", "标准／成本"),
+             ("政府债务管理及政策调研等工作(万元/年)", "标准／成本"), ("A4黑白打印机购置(台)", "采购／租赁")],
+    "烟台": [("冬季清洁取暖改造进度", "进度"), ("公证办证效率", "案件／法律事务")],
+    "北京": [("监理费", "标准／成本"), ("发表SCI文章1篇，中文核心期刊文章1篇", "报告／成果"),
+             ("动物模型建立", "科研产出"), ("咨询电话接通率", "响应"), ("孕产妇死亡率", "医疗／健康"),
+             ("交通肇事逃逸案件侦破率", "案件／法律事务"), ("拆除原有挡墙", "工程／施工"),
+             ("租用政务云", "系统／数据"), ("培养博士生", "人才培养"), ("捐赠物资送达率", "送达／投递")],
+    "重庆": [("城镇区域抵押登记网办率", "办件／审批"), ("民呼我为（12345）咨询一次性解答率", "办结率"),
+             ("技术合同成交额", "就业／经济"), ("布局关键技术", "科研产出")],
+}
+CITY_VALUES = {
+    "广州": [("一年一次", "measurable"), ("不低于二级等保", "graded"), ("》90%", "unreadable")],
+    "西安": [("≧95%；≧95%", "measurable"), ("10万元/基地；5-15万元/基地", "measurable"),
+             ("2026年3月-6月", "measurable"), ("全年", "measurable"), ("长期", "vague"), ("实有人数", "vague"),
+             ("足额下达", "graded"), ("/", "unreadable")],
+    "烟台": [("每月", "measurable"), ("年底", "measurable")],
+    "北京": [("高", "graded"), ("好", "graded"), ("较好", "graded"), ("优，符合相关规范", "graded"),
+             ("一级一类", "graded"), ("排名前三", "graded"), ("2026年1-12月", "measurable"), ("定性", "vague")],
+    "重庆": [("＝1套", "measurable"), ("≥85%", "measurable")],
+}
+
+
+@pytest.mark.parametrize("city", sorted(CITY_NAMES))
+def test_the_vocabularies_hold_for_every_city(city):
+    assert [(n, family(n)) for n, _ in CITY_NAMES[city]] == CITY_NAMES[city]
+    assert [(v, classify(v).cls) for v, _ in CITY_VALUES[city]] == CITY_VALUES[city]
+
+
 # -- keywords ------------------------------------------------------------------------------------------
 
 
