@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -126,6 +127,9 @@ def page_count(path: str) -> int:
         doc.close()
 
 
+STOP_WAIT = 20  # seconds the workers are given to stop once the command ends or is interrupted
+
+
 class Readers:
     """Each file in a worker process of its own pool (pebble), scheduled at once: a file that crashes its
     worker, runs past ``timeout`` or needs more than ``max_memory_mb`` is reported as failed, and the others
@@ -138,9 +142,13 @@ class Readers:
         self.bar = tqdm(total=len(jobs), desc="budgetlib extract", unit="pdf", disable=not progress, leave=False)
         self.pool = ProcessPool(max_workers=workers, initializer=_worker_start,
                                 initargs=(settings.max_memory_mb,), context=_context())
-        self.futures = [self.pool.schedule(_read_one, args=(path, settings, source),
-                                           timeout=settings.time_limit(page_count(path)))
-                        for path, source in jobs]
+        try:
+            self.futures = [self.pool.schedule(_read_one, args=(path, settings, source),
+                                               timeout=settings.time_limit(page_count(path)))
+                            for path, source in jobs]
+        except BaseException:  # Ctrl-C while the files are handed out: the workers stop with us
+            self.close()
+            raise
 
     def __iter__(self) -> Iterator[Document | Failure]:
         try:
@@ -155,7 +163,15 @@ class Readers:
         """Stop the workers: every outcome is in (or the caller gave up), so nothing is lost, and a worker
         need not unload camelot and pandas before the command can finish."""
         self.pool.stop()
-        self.pool.join()
+        # pebble's join waits for its own threads without a limit (a signal that came inside them can leave
+        # one waiting): waited for in a thread of its own, a bounded time; then no worker may outlive us
+        joining = threading.Thread(target=self.pool.join, daemon=True)
+        joining.start()
+        joining.join(STOP_WAIT)
+        if joining.is_alive():
+            log.warning("the workers did not stop within %s s: killed", STOP_WAIT)
+        for child in multiprocessing.active_children():
+            child.kill()
         self.bar.close()
 
 
