@@ -47,6 +47,10 @@ HEAD_FIELDS = ("name", "department", "unit", "term", "total", "period_total", "f
 COLUMN_FIELDS = ("level1", "level2", "indicator", "nature", "value", "period_value", "measure_unit", "weight",
                  "scoring", "note")
 _AMOUNT_HEAD = ("total", "period_total", "fiscal", "special_account", "other", "line")
+# the head fields that follow the name: a page that begins with one of them goes on with a form's head
+_HEAD_GOES_ON = ("department", "unit", "term", "total", "period_total", "fiscal", "special_account", "other", "line",
+                 "goal",
+                 "period_goal", "overview")
 _UNIT = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位\s*[：:]\s*(万元|元|千元|亿元)")
 # any title of a 绩效目标表 (a form named by its title may be called anything)
 _ANY_TITLE = re.compile(r"[^\n]{0,60}绩效目标(?:申报)?表")
@@ -229,6 +233,7 @@ class _Form:
     blank_rows: int = 0
     printed: set[str] = field(default_factory=set)  # the indicator columns the form prints
     cell_units: set[str] = field(default_factory=set)  # amount units printed in the amount cells (280.7万元)
+    unruled: list[tuple[int, str]] = field(default_factory=list)  # (page, text) printed below its ruled head
     labels: dict[str, str] = field(default_factory=dict)
 
     def main(self) -> str:
@@ -335,6 +340,10 @@ class _Reader:
                 k += 1
                 continue
             value = spans[k + 1] if k + 1 < len(spans) and labels[k + 1] is None else None
+            if value is not None and label in ("goal", "period_goal") and any(
+                    value.c0 <= c1 and value.c1 >= c0 for c0, c1 in form.pending):
+                k += 1  # 总体目标 printed again (a new page) beside the texts of its 实施期总目标 | 年度目标 columns
+                continue
             if value is None:  # a label over the cells below it, or over the labels beside it
                 if label in ("goal", "period_goal"):
                     form.pending[(span.c0, span.c1)] = label
@@ -549,7 +558,9 @@ class _Reader:
                 form, tried = None, True  # another table (the department's): nothing of it is read
                 self.other = page
                 continue
-            if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r)
+            head_goes_on = form is None and not tried and top and self.open is not None \
+                and self.open.columns is None and page == self.open.pages[-1] + 1
+            if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r) and not head_goes_on
                                                      and (form is None or form.columns is not None))):
                 form, continuing, tried = self.new_form(page), False, True
             elif form is None:
@@ -596,10 +607,12 @@ class _Reader:
         last = min(grids, key=lambda g: g.rows_y[-1][1])
         left, right = last.cols_x[0][0] - 80, last.cols_x[-1][1]
         text = text_in(self.glyphs.get(page, []), left, right, last.rows_y[-1][1] - 1, 0.0)
-        lines = [ln for ln in text.splitlines() if not _PAGE_NUMBER.fullmatch(_flat(ln))]
+        # what no cell holds, but a page number or a label (a merged label cell's text drawn below a page's
+        # last rule when the cell goes on: 资金金额（万元）)
+        lines = [ln for ln in text.splitlines() if not _PAGE_NUMBER.fullmatch(_flat(ln))
+                 and not all(head_label(w) or column_label(w) for w in ln.split())]
         if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) >= 10:
-            self.doubts.append((page, "extraction_doubt.form_unruled",
-                                {"name": form.name, "text": _flat(lines[0])[:30]}))
+            form.unruled.append((page, _flat(lines[0])[:30]))
 
     def continued(self, grid: Grid, r: int, page: int, top: bool) -> _Form | None:
         """The open form if ``grid`` (from row ``r``) continues it: at the top of the page after the form's
@@ -612,6 +625,14 @@ class _Reader:
         if self.other is not None and (form is None or self.other >= form.pages[-1]) and self.other >= page - 1:
             self.notes.append(f"page {page}: rows that go on from the other table of page {self.other}, not read")
             return None
+        if header is None and moved is None and form is not None and form.columns is None and top \
+                and page == form.pages[-1] + 1 and any(head_label(sp.text) in _HEAD_GOES_ON
+                                                        for rr in range(r, min(r + 3, grid.n_rows))
+                                                        for sp in grid.starting(rr)):
+            # a form cut inside its head: its next fields (其他资金, 年度目标 …) at the top of the next page
+            form.pages.append(page)
+            self.notes.append(f"page {page}: {form.name}'s head goes on from page {page - 1}")
+            return form
         if header is None and moved is None:
             typed = any(_typed_row(grid, rr) for rr in range(r, min(r + 3, grid.n_rows)))
             if typed and top and form is not None and form.columns is not None and page == form.pages[-1] + 1:
@@ -716,6 +737,8 @@ class ProjectForm:
                 form.name = _title_name(source.text(form.page), nth)
                 form.named_by_title = bool(form.name)
                 notes.append(f"page {form.page}: a form without a name field, named by its title: {form.name!r}")
+            reader.doubts += [(page, "extraction_doubt.form_unruled", {"name": form.name, "text": text})
+                              for page, text in form.unruled]
             if not form.amount_unit:
                 cells = sorted(form.cell_units)
                 form.amount_unit = cells[0] if len(cells) == 1 else _page_unit(source.text(form.page))
