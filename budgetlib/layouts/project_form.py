@@ -215,6 +215,7 @@ class _Indicator:
 class _Form:
     page: int
     pages: list[int] = field(default_factory=list)
+    top: float | None = None  # the height of its first rule on its first page (PDF points)
     name: str = ""
     named_by_title: bool = False
     department: str = ""
@@ -541,8 +542,8 @@ class _Reader:
 
     # -- forms and pages ------------------------------------------------------------------------------
 
-    def new_form(self, page: int) -> _Form:
-        form = _Form(page, [page])
+    def new_form(self, page: int, top: float | None = None) -> _Form:
+        form = _Form(page, [page], top)
         self.other = None
         self.forms.append(form)
         self.open = form
@@ -562,7 +563,7 @@ class _Reader:
                 and self.open.columns is None and page == self.open.pages[-1] + 1
             if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r) and not head_goes_on
                                                      and (form is None or form.columns is not None))):
-                form, continuing, tried = self.new_form(page), False, True
+                form, continuing, tried = self.new_form(page, grid.rows_y[r][0]), False, True
             elif form is None:
                 if tried or not any(s.text for s in grid.row(r)):
                     continue
@@ -613,6 +614,25 @@ class _Reader:
                  and not all(head_label(w) or column_label(w) for w in ln.split())]
         if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) >= 10:
             form.unruled.append((page, _flat(lines[0])[:30]))
+
+    def title_above(self, form: _Form, found: dict[int, list[Grid]]) -> tuple[str, int] | None:
+        """The title printed above a form named only by its title, and its page: the last title line between
+        the form's first rule and the rule above it on its page; else, for a form whose rules begin its page,
+        the last below the lowest rule of the page before (a spreadsheet export may end a page with the
+        title and print the form on the next)."""
+        from ..read.retext import text_in
+
+        if form.top is None or form.page not in self.glyphs:
+            return None
+        above = [b for g in found.get(form.page, []) for _, b in g.rows_y if b > form.top + 1]
+        bands = [(form.page, min(above, default=1e6), form.top)]
+        before = found.get(form.page - 1, [])
+        if not above and before and form.page - 1 in self.glyphs:
+            bands.append((form.page - 1, min(b for g in before for _, b in g.rows_y), -1e6))
+        for page, upper, lower in bands:
+            if titles := _titles(text_in(self.glyphs[page], -1e6, 1e6, upper, lower)):
+                return titles[-1], page
+        return None
 
     def continued(self, grid: Grid, r: int, page: int, top: bool) -> _Form | None:
         """The open form if ``grid`` (from row ``r``) continues it: at the top of the page after the form's
@@ -734,9 +754,15 @@ class ProjectForm:
                 notes.append(f"page {form.page}: an empty form (a template with nothing filled in), nothing read")
                 continue
             if not form.name:
-                form.name = _title_name(source.text(form.page), nth)
+                if (above := reader.title_above(form, found)) is not None:
+                    title, at = above
+                    form.name = _title_name(source.text(at) + "\n" + source.text(form.page), 0, title)
+                    where = "" if at == form.page else f" (printed at the foot of page {at})"
+                else:  # no title seen above its rules: the page's nth title as its text lays them out
+                    form.name, where = _title_name(source.text(form.page), nth), " (the page's text)"
                 form.named_by_title = bool(form.name)
-                notes.append(f"page {form.page}: a form without a name field, named by its title: {form.name!r}")
+                notes.append(f"page {form.page}: a form without a name field, named by its title{where}: "
+                             f"{form.name!r}")
             reader.doubts += [(page, "extraction_doubt.form_unruled", {"name": form.name, "text": text})
                               for page, text in form.unruled]
             if not form.amount_unit:
@@ -763,15 +789,22 @@ class ProjectForm:
                              department, unit, why)
 
 
-def _title_name(text: str, nth: int) -> str:
-    """The ``nth`` form title of a page as a name: without 绩效目标表, and without a year before it that is the
-    budget year the page prints (``（2026年度）``; on a page without one, a ``2026年度`` the title begins
-    with); a year the page does not print as its budget year is part of the name (2025年省级…补助资金)."""
-    titles = [m.group(0) for m in _ANY_TITLE.finditer(text)
-              if not any(w in m.group(0) for w in vocabulary().not_title)]
-    if not titles:
-        return ""
-    title = re.sub(r"绩效目标(?:申报)?表$", "", _flat(titles[min(nth, len(titles) - 1)]))
+def _titles(text: str) -> list[str]:
+    """The form titles in ``text`` (not a department's 部门整体 title)."""
+    return [m.group(0) for m in _ANY_TITLE.finditer(text) if not any(w in m.group(0) for w in vocabulary().not_title)]
+
+
+def _title_name(text: str, nth: int, title: str | None = None) -> str:
+    """The ``nth`` form title of a page (or ``title``, printed on it) as a name: without 绩效目标表, and
+    without a year before it that is the budget year the page prints (``（2026年度）``; on a page without
+    one, a ``2026年度`` the title begins with); a year the page does not print as its budget year is part of
+    the name (2025年省级…补助资金)."""
+    if title is None:
+        titles = _titles(text)
+        if not titles:
+            return ""
+        title = titles[min(nth, len(titles) - 1)]
+    title = re.sub(r"绩效目标(?:申报)?表$", "", _flat(title))
     budget = set(re.findall(r"[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]", text))
     if (m := re.match(r"((?:19|20)\d{2})年(度)?", title)) and (m.group(1) in budget if budget else m.group(2)):
         title = title[m.end():]
