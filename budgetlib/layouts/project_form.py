@@ -659,6 +659,9 @@ class _Reader:
                 # indicator rows (产出指标, 数量指标 …) at the top of the page after a form, in other columns
                 self.doubts.append((page, "extraction_doubt.form_join", {"name": form.name, "prev": form.pages[-1],
                                                                           "rows": grid.n_rows - r}))
+            elif _starts_form(grid, r) or any(head_label(sp.text) == "department" for sp in grid.starting(r)):
+                # a form's head on a page not claimed as a form's (no title, no name label): not read
+                self.doubts.append((page, "extraction_doubt.form_unclaimed", {"text": _flat(grid.row(r)[0].text)}))
             elif grid.text.strip():
                 self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
             return None
@@ -722,12 +725,27 @@ class ProjectForm:
         title = voc.title.search(text)  # a form's rows going on under its title printed again
         return title is not None and not any(w in title.group(0) for w in voc.not_title)
 
+    @staticmethod
+    def untitled(text: str) -> bool:
+        """A form's head cells (主管部门 / 实施单位 as a cell, an amount label) and its indicator header, with no
+        name label and no title."""
+        flat = _flat(text)
+        voc = vocabulary()
+        cells = [w for k in ("department", "unit") for w in voc.head[k]]
+        return (_HEADER.search(flat) is not None and not any(w in flat for w in voc.head["name"])
+                and any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
+                and any(w in flat for w in voc.claim_amounts) and not _titles(text))
+
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
         from ..read.retext import retext
         from ..read.source import LayoutReading
         from . import LAYOUTS
 
         claimed = [p for p in pages if self.claims(source.text(p))]
+        # a form named by its title, printed on the page after its title (a spreadsheet export ends a page with
+        # the title): the form's head and indicator header, without a title, after a page of forms
+        claimed = sorted(claimed + [p for p in pages if p not in claimed and p - 1 in claimed
+                                    and self.untitled(source.text(p))])
         # a page another layout claims is its, and so is an unclaimed page after it (its table going on)
         others: set[int] = set()
         for p in pages:
@@ -760,6 +778,8 @@ class ProjectForm:
                     where = "" if at == form.page else f" (printed at the foot of page {at})"
                 else:  # no title seen above its rules: the page's nth title as its text lays them out
                     form.name, where = _title_name(source.text(form.page), nth), " (the page's text)"
+                if not form.name:
+                    reader.doubts.append((form.page, "extraction_doubt.form_unnamed", {}))
                 form.named_by_title = bool(form.name)
                 notes.append(f"page {form.page}: a form without a name field, named by its title{where}: "
                              f"{form.name!r}")
