@@ -600,20 +600,25 @@ class _Reader:
         """A form whose head ends a page with text printed below its table's rules (fields the page does not
         rule: camelot finds no cells there, so they are not read): an ``extraction_doubt``, not a form
         silently without its goal."""
-        from ..read.retext import text_in
+        from ..read.retext import runs
 
         form = self.open
         if form is None or form.columns is not None or page not in form.pages or not grids:
             return
         last = min(grids, key=lambda g: g.rows_y[-1][1])
         left, right = last.cols_x[0][0] - 80, last.cols_x[-1][1]
-        text = text_in(self.glyphs.get(page, []), left, right, last.rows_y[-1][1] - 1, 0.0)
-        # what no cell holds, but a page number or a label (a merged label cell's text drawn below a page's
-        # last rule when the cell goes on: 资金金额（万元）)
-        lines = [ln for ln in text.splitlines() if not _PAGE_NUMBER.fullmatch(_flat(ln))
-                 and not all(head_label(w) or column_label(w) for w in ln.split())]
-        if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) >= 10:
-            form.unruled.append((page, _flat(lines[0])[:30]))
+        glyphs = self.glyphs.get(page, [])
+        heights = sorted(g.height for g in glyphs if g.height > 0)
+        unit = heights[len(heights) // 2] if heights else 8.0
+        # what no cell holds, but a page number or a label (merged label cells' texts drawn below a page's
+        # last rule when the cells go on, on one line: 资金金额（万元） … 执行率分值（10分）): each run of text
+        bottom = last.rows_y[-1][1] - 1
+        below = [g for g in glyphs if left <= (g.x0 + g.x1) / 2 <= right and g.base + unit / 3 <= bottom]
+        texts = ["".join(g.text for g in run).strip() for run in runs(below)]
+        rest = [t for t in texts if t and not _PAGE_NUMBER.fullmatch(_flat(t)) and not head_label(t)
+                and not column_label(t)]
+        if len(re.findall(r"[\u4e00-\u9fff]", "".join(rest))) >= 10:
+            form.unruled.append((page, _flat(rest[0])[:30]))
 
     def title_above(self, form: _Form, found: dict[int, list[Grid]]) -> tuple[str, int] | None:
         """The title printed above a form named only by its title, and its page: the last title line between
