@@ -656,7 +656,7 @@ class _Reader:
                                                         for sp in grid.starting(rr)):
             # a form cut inside its head: its next fields (其他资金, 年度目标 …) at the top of the next page
             form.pages.append(page)
-            self.notes.append(f"page {page}: {form.name}'s head goes on from page {page - 1}")
+            self.notes.append(f"page {page}: {form.name or 'a form'}'s head goes on from page {page - 1}")
             return form
         if header is None and moved is None:
             typed = any(_typed_row(grid, rr) for rr in range(r, min(r + 3, grid.n_rows)))
