@@ -229,6 +229,31 @@ def test_real_files_read_whole_and_without_doubt(city, name, forms, indicators):
     assert all(r.name and r.department and r.amount_unit == "万元" for r in read)
 
 
+def test_a_title_at_the_foot_of_the_page_before_names_its_form(tmp_path):
+    """LibreOffice Calc ends page 2 with the 4th form's title and prints the form (its head and header, no
+    title, no name field) on page 3 (``fidelity_forms.py one 0:101``): page 3 is a form's, named by that
+    title; without the page of the title the form is read without a name, saying so; alone, the page is
+    refused (a form's head without name field or title is not taken for a form's on a page of its own)."""
+    import pypdfium2 as pdfium
+
+    pdf = HERE / "r_title_foot.pdf"
+    truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    doc = read_pdf(pdf)
+    assert differences(doc, truth) == []
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+    assert any("printed at the foot of page 2" in line for line in doc.log)
+    for keep in ([0, 2], [2]):
+        src, part = pdfium.PdfDocument(str(pdf)), pdfium.PdfDocument.new()
+        part.import_pages(src, keep)
+        part.save(str(tmp_path / f"part{len(keep)}.pdf"))
+    doc = read_pdf(tmp_path / "part2.pdf")
+    assert [p.name for p in doc.projects][-1] == ""
+    assert [(f.page, f.rule) for f in doc.findings if f.check == "extraction_doubt"] == [
+        (2, "extraction_doubt.form_unnamed")]
+    with pytest.raises(TableNotFoundError):
+        read_pdf(tmp_path / "part1.pdf")
+
+
 def test_rows_that_cannot_be_seen_to_continue_a_form_are_an_extraction_doubt(tmp_path):
     """Indicator rows at the top of the page after a form, printed without the header in columns that are not
     the form's (``tools/fidelity_forms.py doubt_case``): not joined, not read, an extraction_doubt (exit 3);

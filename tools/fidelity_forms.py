@@ -899,7 +899,8 @@ def commit(args: argparse.Namespace) -> int:
     """Renderings for `make test` (tests/fixtures/forms): every value of every axis at least once."""
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("*"):
-        old.unlink()
+        if not old.name.startswith("r_"):  # the regressions (r_*) stay
+            old.unlink()
     # each producer's every value of every axis it draws, and each feature it can print
     wanted = {(p, axis, v) for p in Setting.AXES["producer"] for axis, values in Setting.drawn_by(p).items()
               for v in values} | {(p, *f) for p in Setting.AXES["producer"] for f in FEATURES
