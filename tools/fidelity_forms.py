@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import shutil
@@ -569,13 +570,22 @@ class Drawer:
 CALC_FONTS = {"wqy": "WenQuanYi Micro Hei", "uming": "AR PL UMing CN"}
 
 
+def _profile(pid: int | None = None) -> Path:
+    """LibreOffice's user profile of a process (kept while it renders: a fresh one costs seconds)."""
+    return Path(tempfile.gettempdir()) / f"lo-profile-{os.getpid() if pid is None else pid}"
+
+
+def _forget_profiles(pids: set[int]) -> None:
+    for pid in pids:
+        shutil.rmtree(_profile(pid), ignore_errors=True)
+
+
 def render_calc(truth: dict, s: Setting, out: Path) -> dict:
     """The forms as a spreadsheet (openpyxl) exported by LibreOffice Calc: merged cells as the sheet's merges,
     rows as tall as their longest cell, each form after a page break (or after the last when two may share a
     page), the sheet fitted to the page's width — Calc itself splits a long form across pages and draws a
     merged cell cut by a page break, and it clips a text longer than its cell as spreadsheet exports do.
     The pages each form is printed on are found in the PDF afterwards (its name, its last indicator)."""
-    import os
     import subprocess
 
     from openpyxl import Workbook
@@ -659,7 +669,7 @@ def render_calc(truth: dict, s: Setting, out: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         xlsx = Path(tmp) / (out.stem + ".xlsx")
         wb.save(xlsx)
-        subprocess.run(["soffice", f"-env:UserInstallation=file:///tmp/lo-profile-{os.getpid()}", "--headless",
+        subprocess.run(["soffice", f"-env:UserInstallation={_profile().as_uri()}", "--headless",
                         "--convert-to", "pdf", "--outdir", tmp, str(xlsx)], check=True, capture_output=True)
         out.write_bytes((Path(tmp) / (out.stem + ".pdf")).read_bytes())
     return {"year": truth["year"], "forms": _placed(out, drawn)}
@@ -817,10 +827,10 @@ def _one(seed: str) -> dict:
             truth = render(drawn, s, path)
         except (StopIteration, ValueError) as exc:  # the harness could not place a form in what Calc printed
             return {"seed": seed, "setting": asdict(s), "label": s.label(), "diffs": [f"harness: {exc!r}"],
-                    "doubts": [], "forms": 0, "seconds": time.perf_counter() - t0}
+                    "doubts": [], "forms": 0, "seconds": time.perf_counter() - t0, "pid": os.getpid()}
         diffs, doubts = check(path, truth)
     return {"seed": seed, "setting": asdict(s), "label": s.label(), "diffs": diffs, "doubts": doubts,
-            "forms": len(truth["forms"]), "seconds": time.perf_counter() - t0}
+            "forms": len(truth["forms"]), "seconds": time.perf_counter() - t0, "pid": os.getpid()}
 
 
 def table(results: list[dict]) -> str:
@@ -855,6 +865,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
         results = list(pool.map(_one, seeds))
+    _forget_profiles({r["pid"] for r in results})
     wrong = []
     for r in results:
         if r["diffs"]:
@@ -932,6 +943,7 @@ def commit(args: argparse.Namespace) -> int:
                           "shared_page": len(pages) < len(truth["forms"])}
         wanted -= covers
         print(f"{name}: {s.label()} ({len(truth['forms'])} forms)")
+    _forget_profiles({os.getpid()})
     (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     doubt_case()
     print(f"{DOUBT.name}: the doubt case")
@@ -973,6 +985,7 @@ def one(args: argparse.Namespace) -> int:
     drawn, s = case(args.seed)
     out = Path(args.out or "forms_case.pdf")
     truth = render(drawn, s, out)
+    _forget_profiles({os.getpid()})
     diffs, doubts = check(out, truth)
     print(f"{args.seed}: {s.label()} → {out} ({len(truth['forms'])} forms)")
     print("\n".join(diffs[:40]) or "exact")
