@@ -9,7 +9,9 @@ Rendering ``k`` of seed ``s`` draws its forms and setting from ``random.Random(f
 from the real forms (``tests/data/forms_vocabulary.json``, ``tools/forms_vocabulary.py``): names, departments
 with their budget codes, units, goals, indicators.  Styles are the real forms' (西安's 部门专项业务经费 form and
 专项资金总体 form with 实施期 and 年度 side by side, 烟台's 政策和项目 form, 重庆's 市级重点专项资金 form, and a
-form named only by its title); settings: fonts (WenQuanYi Micro Hei, AR PL UMing), portrait, landscape
+form named only by its title); producers: reportlab's canvas, or an openpyxl workbook exported by LibreOffice
+Calc (where ``soffice`` is installed: Calc splits the forms over pages itself, repeats no header and turns
+no page); settings: fonts (WenQuanYi Micro Hei, AR PL UMing), portrait, landscape
 and /Rotate 90, one or two forms a page, 一级 / 二级 merged or printed on every row, a merged cell cut by a
 page break printing its text on its first part or where its middle falls, the header printed again after
 a page break or not, long texts that wrap and split forms across pages, optional fields left blank (实施单位,
