@@ -46,7 +46,8 @@ def test_renderings_cover_every_setting_and_feature():
     from fidelity_forms import FEATURES
 
     seen = {(axis, entry["setting"][axis]) for entry in MANIFEST.values() for axis in Setting.AXES}
-    assert seen == {(axis, v) for axis, values in Setting.AXES.items() for v in values}
+    # LibreOffice Calc's renderings among them (the harness draws them only where soffice is installed)
+    assert seen == {(axis, v) for axis, values in Setting.AXES.items() for v in values} | {("producer", "calc")}
     features = {("feature", f) for entry in MANIFEST.values() for f in entry["features"]}
     assert features == set(FEATURES)
     assert any(e["split"] for e in MANIFEST.values()) and any(e["shared_page"] for e in MANIFEST.values())
@@ -226,6 +227,31 @@ def test_real_files_read_whole_and_without_doubt(city, name, forms, indicators):
     assert (len(read), sum(len(r.indicators) for r in read)) == (forms, indicators)
     assert not [x for x in doc.findings if x.check == "extraction_doubt"]
     assert all(r.name and r.department and r.amount_unit == "万元" for r in read)
+
+
+def test_a_title_at_the_foot_of_the_page_before_names_its_form(tmp_path):
+    """LibreOffice Calc ends page 2 with the 4th form's title and prints the form (its head and header, no
+    title, no name field) on page 3 (``fidelity_forms.py one 0:101``): page 3 is a form's, named by that
+    title; without the page of the title the form is read without a name, saying so; alone, the page is
+    refused (a form's head without name field or title is not taken for a form's on a page of its own)."""
+    import pypdfium2 as pdfium
+
+    pdf = HERE / "r_title_foot.pdf"
+    truth = json.loads(pdf.with_suffix(".json").read_text(encoding="utf-8"))
+    doc = read_pdf(pdf)
+    assert differences(doc, truth) == []
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+    assert any("printed at the foot of page 2" in line for line in doc.log)
+    for keep in ([0, 2], [2]):
+        src, part = pdfium.PdfDocument(str(pdf)), pdfium.PdfDocument.new()
+        part.import_pages(src, keep)
+        part.save(str(tmp_path / f"part{len(keep)}.pdf"))
+    doc = read_pdf(tmp_path / "part2.pdf")
+    assert [p.name for p in doc.projects][-1] == ""
+    assert [(f.page, f.rule) for f in doc.findings if f.check == "extraction_doubt"] == [
+        (2, "extraction_doubt.form_unnamed")]
+    with pytest.raises(TableNotFoundError):
+        read_pdf(tmp_path / "part1.pdf")
 
 
 def test_rows_that_cannot_be_seen_to_continue_a_form_are_an_extraction_doubt(tmp_path):

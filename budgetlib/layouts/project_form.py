@@ -47,6 +47,10 @@ HEAD_FIELDS = ("name", "department", "unit", "term", "total", "period_total", "f
 COLUMN_FIELDS = ("level1", "level2", "indicator", "nature", "value", "period_value", "measure_unit", "weight",
                  "scoring", "note")
 _AMOUNT_HEAD = ("total", "period_total", "fiscal", "special_account", "other", "line")
+# the head fields that follow the name: a page that begins with one of them goes on with a form's head
+_HEAD_GOES_ON = ("department", "unit", "term", "total", "period_total", "fiscal", "special_account", "other", "line",
+                 "goal",
+                 "period_goal", "overview")
 _UNIT = re.compile(r"[（(]\s*(万元|元|千元|亿元)\s*[)）]|单位\s*[：:]\s*(万元|元|千元|亿元)")
 # any title of a 绩效目标表 (a form named by its title may be called anything)
 _ANY_TITLE = re.compile(r"[^\n]{0,60}绩效目标(?:申报)?表")
@@ -213,6 +217,7 @@ class _Indicator:
 class _Form:
     page: int
     pages: list[int] = field(default_factory=list)
+    top: float | None = None  # the height of its first rule on its first page (PDF points)
     name: str = ""
     named_by_title: bool = False
     department: str = ""
@@ -231,6 +236,7 @@ class _Form:
     blank_rows: int = 0
     printed: set[str] = field(default_factory=set)  # the indicator columns the form prints
     cell_units: set[str] = field(default_factory=set)  # amount units printed in the amount cells (280.7万元)
+    unruled: list[tuple[int, str]] = field(default_factory=list)  # (page, text) printed below its ruled head
     labels: dict[str, str] = field(default_factory=dict)
 
     def main(self) -> str:
@@ -337,6 +343,10 @@ class _Reader:
                 k += 1
                 continue
             value = spans[k + 1] if k + 1 < len(spans) and labels[k + 1] is None else None
+            if value is not None and label in ("goal", "period_goal") and any(
+                    value.c0 <= c1 and value.c1 >= c0 for c0, c1 in form.pending):
+                k += 1  # 总体目标 printed again (a new page) beside the texts of its 实施期总目标 | 年度目标 columns
+                continue
             if value is None:  # a label over the cells below it, or over the labels beside it
                 if label in ("goal", "period_goal"):
                     form.pending[(span.c0, span.c1)] = label
@@ -534,8 +544,8 @@ class _Reader:
 
     # -- forms and pages ------------------------------------------------------------------------------
 
-    def new_form(self, page: int) -> _Form:
-        form = _Form(page, [page])
+    def new_form(self, page: int, top: float | None = None) -> _Form:
+        form = _Form(page, [page], top)
         self.other = None
         self.forms.append(form)
         self.open = form
@@ -551,9 +561,11 @@ class _Reader:
                 form, tried = None, True  # another table (the department's): nothing of it is read
                 self.other = page
                 continue
-            if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r)
+            head_goes_on = form is None and not tried and top and self.open is not None \
+                and self.open.columns is None and page == self.open.pages[-1] + 1
+            if claimed and (_starts_form(grid, r) or (_is_head_row(grid, r) and not head_goes_on
                                                      and (form is None or form.columns is not None))):
-                form, continuing, tried = self.new_form(page), False, True
+                form, continuing, tried = self.new_form(page, grid.rows_y[r][0]), False, True
             elif form is None:
                 if tried or not any(s.text for s in grid.row(r)):
                     continue
@@ -590,18 +602,44 @@ class _Reader:
         """A form whose head ends a page with text printed below its table's rules (fields the page does not
         rule: camelot finds no cells there, so they are not read): an ``extraction_doubt``, not a form
         silently without its goal."""
-        from ..read.retext import text_in
+        from ..read.retext import runs
 
         form = self.open
         if form is None or form.columns is not None or page not in form.pages or not grids:
             return
         last = min(grids, key=lambda g: g.rows_y[-1][1])
         left, right = last.cols_x[0][0] - 80, last.cols_x[-1][1]
-        text = text_in(self.glyphs.get(page, []), left, right, last.rows_y[-1][1] - 1, 0.0)
-        lines = [ln for ln in text.splitlines() if not _PAGE_NUMBER.fullmatch(_flat(ln))]
-        if len(re.findall(r"[\u4e00-\u9fff]", "".join(lines))) >= 10:
-            self.doubts.append((page, "extraction_doubt.form_unruled",
-                                {"name": form.name, "text": _flat(lines[0])[:30]}))
+        glyphs = self.glyphs.get(page, [])
+        heights = sorted(g.height for g in glyphs if g.height > 0)
+        unit = heights[len(heights) // 2] if heights else 8.0
+        # what no cell holds, but a page number or a label (merged label cells' texts drawn below a page's
+        # last rule when the cells go on, on one line: 资金金额（万元） … 执行率分值（10分）): each run of text
+        bottom = last.rows_y[-1][1] - 1
+        below = [g for g in glyphs if left <= (g.x0 + g.x1) / 2 <= right and g.base + unit / 3 <= bottom]
+        texts = ["".join(g.text for g in run).strip() for run in runs(below)]
+        rest = [t for t in texts if t and not _PAGE_NUMBER.fullmatch(_flat(t)) and not head_label(t)
+                and not column_label(t)]
+        if len(re.findall(r"[\u4e00-\u9fff]", "".join(rest))) >= 10:
+            form.unruled.append((page, _flat(rest[0])[:30]))
+
+    def title_above(self, form: _Form, found: dict[int, list[Grid]]) -> tuple[str, int] | None:
+        """The title printed above a form named only by its title, and its page: the last title line between
+        the form's first rule and the rule above it on its page; else, for a form whose rules begin its page,
+        the last below the lowest rule of the page before (a spreadsheet export may end a page with the
+        title and print the form on the next)."""
+        from ..read.retext import text_in
+
+        if form.top is None or form.page not in self.glyphs:
+            return None
+        above = [b for g in found.get(form.page, []) for _, b in g.rows_y if b > form.top + 1]
+        bands = [(form.page, min(above, default=1e6), form.top)]
+        before = found.get(form.page - 1, [])
+        if not above and before and form.page - 1 in self.glyphs:
+            bands.append((form.page - 1, min(b for g in before for _, b in g.rows_y), -1e6))
+        for page, upper, lower in bands:
+            if titles := _titles(text_in(self.glyphs[page], -1e6, 1e6, upper, lower)):
+                return titles[-1], page
+        return None
 
     def continued(self, grid: Grid, r: int, page: int, top: bool) -> _Form | None:
         """The open form if ``grid`` (from row ``r``) continues it: at the top of the page after the form's
@@ -614,12 +652,23 @@ class _Reader:
         if self.other is not None and (form is None or self.other >= form.pages[-1]) and self.other >= page - 1:
             self.notes.append(f"page {page}: rows that go on from the other table of page {self.other}, not read")
             return None
+        if header is None and moved is None and form is not None and form.columns is None and top \
+                and page == form.pages[-1] + 1 and any(head_label(sp.text) in _HEAD_GOES_ON
+                                                        for rr in range(r, min(r + 3, grid.n_rows))
+                                                        for sp in grid.starting(rr)):
+            # a form cut inside its head: its next fields (其他资金, 年度目标 …) at the top of the next page
+            form.pages.append(page)
+            self.notes.append(f"page {page}: {form.name or 'a form'}'s head goes on from page {page - 1}")
+            return form
         if header is None and moved is None:
             typed = any(_typed_row(grid, rr) for rr in range(r, min(r + 3, grid.n_rows)))
             if typed and top and form is not None and form.columns is not None and page == form.pages[-1] + 1:
                 # indicator rows (产出指标, 数量指标 …) at the top of the page after a form, in other columns
                 self.doubts.append((page, "extraction_doubt.form_join", {"name": form.name, "prev": form.pages[-1],
                                                                           "rows": grid.n_rows - r}))
+            elif _starts_form(grid, r) or any(head_label(sp.text) == "department" for sp in grid.starting(r)):
+                # a form's head on a page not claimed as a form's (no title, no name label): not read
+                self.doubts.append((page, "extraction_doubt.form_unclaimed", {"text": _flat(grid.row(r)[0].text)}))
             elif grid.text.strip():
                 self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
             return None
@@ -683,12 +732,27 @@ class ProjectForm:
         title = voc.title.search(text)  # a form's rows going on under its title printed again
         return title is not None and not any(w in title.group(0) for w in voc.not_title)
 
+    @staticmethod
+    def untitled(text: str) -> bool:
+        """A form's head cells (主管部门 / 实施单位 as a cell, an amount label) and its indicator header, with no
+        name label and no title."""
+        flat = _flat(text)
+        voc = vocabulary()
+        cells = [w for k in ("department", "unit") for w in voc.head[k]]
+        return (_HEADER.search(flat) is not None and not any(w in flat for w in voc.head["name"])
+                and any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
+                and any(w in flat for w in voc.claim_amounts) and not _titles(text))
+
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
         from ..read.retext import retext
         from ..read.source import LayoutReading
         from . import LAYOUTS
 
         claimed = [p for p in pages if self.claims(source.text(p))]
+        # a form named by its title, printed on the page after its title (a spreadsheet export ends a page with
+        # the title): the form's head and indicator header, without a title, after a page of forms
+        claimed = sorted(claimed + [p for p in pages if p not in claimed and p - 1 in claimed
+                                    and self.untitled(source.text(p))])
         # a page another layout claims is its, and so is an unclaimed page after it (its table going on)
         others: set[int] = set()
         for p in pages:
@@ -715,9 +779,19 @@ class ProjectForm:
                 notes.append(f"page {form.page}: an empty form (a template with nothing filled in), nothing read")
                 continue
             if not form.name:
-                form.name = _title_name(source.text(form.page), nth)
+                if (above := reader.title_above(form, found)) is not None:
+                    title, at = above
+                    form.name = _title_name(source.text(at) + "\n" + source.text(form.page), 0, title)
+                    where = "" if at == form.page else f" (printed at the foot of page {at})"
+                else:  # no title seen above its rules: the page's nth title as its text lays them out
+                    form.name, where = _title_name(source.text(form.page), nth), " (the page's text)"
+                if not form.name:
+                    reader.doubts.append((form.page, "extraction_doubt.form_unnamed", {}))
                 form.named_by_title = bool(form.name)
-                notes.append(f"page {form.page}: a form without a name field, named by its title: {form.name!r}")
+                notes.append(f"page {form.page}: a form without a name field, named by its title{where}: "
+                             f"{form.name!r}")
+            reader.doubts += [(page, "extraction_doubt.form_unruled", {"name": form.name, "text": text})
+                              for page, text in form.unruled]
             if not form.amount_unit:
                 cells = sorted(form.cell_units)
                 form.amount_unit = cells[0] if len(cells) == 1 else _page_unit(source.text(form.page))
@@ -742,15 +816,22 @@ class ProjectForm:
                              department, unit, why)
 
 
-def _title_name(text: str, nth: int) -> str:
-    """The ``nth`` form title of a page as a name: without 绩效目标表, and without a year before it that is the
-    budget year the page prints (``（2026年度）``; on a page without one, a ``2026年度`` the title begins
-    with); a year the page does not print as its budget year is part of the name (2025年省级…补助资金)."""
-    titles = [m.group(0) for m in _ANY_TITLE.finditer(text)
-              if not any(w in m.group(0) for w in vocabulary().not_title)]
-    if not titles:
-        return ""
-    title = re.sub(r"绩效目标(?:申报)?表$", "", _flat(titles[min(nth, len(titles) - 1)]))
+def _titles(text: str) -> list[str]:
+    """The form titles in ``text`` (not a department's 部门整体 title)."""
+    return [m.group(0) for m in _ANY_TITLE.finditer(text) if not any(w in m.group(0) for w in vocabulary().not_title)]
+
+
+def _title_name(text: str, nth: int, title: str | None = None) -> str:
+    """The ``nth`` form title of a page (or ``title``, printed on it) as a name: without 绩效目标表, and
+    without a year before it that is the budget year the page prints (``（2026年度）``; on a page without
+    one, a ``2026年度`` the title begins with); a year the page does not print as its budget year is part of
+    the name (2025年省级…补助资金)."""
+    if title is None:
+        titles = _titles(text)
+        if not titles:
+            return ""
+        title = titles[min(nth, len(titles) - 1)]
+    title = re.sub(r"绩效目标(?:申报)?表$", "", _flat(title))
     budget = set(re.findall(r"[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]", text))
     if (m := re.match(r"((?:19|20)\d{2})年(度)?", title)) and (m.group(1) in budget if budget else m.group(2)):
         title = title[m.end():]

@@ -19,6 +19,8 @@ _TOTAL_LINE = re.compile(r"(?m)^\s*[合总]\s*计(?![\u4e00-\u9fff])")
 _YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?[^\n。，；]{0,40}?表"
                          r"|^\s*[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]\s*$", re.M)
 _YEAR_LINE = re.compile(r"^\s*[（(]\s*((?:19|20)\d{2})\s*年\s*度?\s*[)）]\s*$", re.M)
+_TITLE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*度?[^\n。，；]{0,40}?绩效目标[^\n。，；]{0,12}表"
+                         r"\s*(?:[（(][^）)\n]{0,12}[）)])?\s*$", re.M)
 # the cover of a disclosure: 2024年部门预算, 2026年度部门预算报表 (not a year in a goal's text: 落实2023年预算…)
 _YEAR_COVER = re.compile(r"((?:19|20)\d{2})\s*年\s*度?\s*[^\n。，；]{0,30}?(?:部门|单位)\s*(?:综合)?\s*预\s*算")
 _YEAR_PATH = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -111,10 +113,11 @@ def budget_year(texts: list[str], pages: list[int], path: str | Path, fallback: 
     lines), the cover of the disclosure (its first pages: ``2024年部门预算``), a four-digit year in the file's
     path, then ``fallback`` (``--year``).  The body of the table (a goal's ``落实2023年预算执行…``) is never
     searched."""
+    for pattern in (_YEAR_LINE, _TITLE_LINE):
+        for p in pages:  # a year printed on a line of its own (（2026年度）, under a title), or a whole line that is
+            if m := pattern.search(texts[p - 1]):  # a 绩效目标表's title with its year, wherever the producer writes
+                return int(m.group(1)), "title"  # it in the page's text (Calc writes a large title last)
     heads = ["\n".join(texts[p - 1].splitlines()[:8]) for p in pages]
-    for head in heads:  # a year printed on its own under a title (（2026年度）) is the table's budget year
-        if m := _YEAR_LINE.search(head):
-            return int(m.group(1)), "title"
     for head in heads:  # else the year in the title (a form named by its title may hold another year)
         if m := _YEAR_TITLE.search(head):
             return int(m.group(1) or m.group(2)), "title"
