@@ -270,3 +270,21 @@ def test_rows_that_cannot_be_seen_to_continue_a_form_are_an_extraction_doubt(tmp
     run = subprocess.run([sys.executable, "-m", "budgetlib", "extract", str(pdf), "--out", str(tmp_path / "out")],
                          capture_output=True, text=True)
     assert run.returncode == 3
+
+
+@real
+def test_real_a_header_cell_that_shows_the_text_above_still_names_its_column(monkeypatch):
+    """重庆 经信委 p29: the goal's last ``100亿元。`` runs on below its cell, so the 计量单位 header cell shows
+    ``100⏎计量。单位``: the column is still named, every value keeps its unit (checked by eye: ≥5600亿元,
+    ≥700万吨 …); were it not named, the unit cells would not be dropped silently but said."""
+    from budgetlib.layouts import project_form as pf
+
+    path = REAL / "重庆" / "2026年重庆市经济和信息化委员会部门预算.pdf"
+    doc = read_pdf(path, ExtractSettings(ocr="never"))
+    form = next(p for p in doc.projects if p.name == "市工业和信息化专项")
+    assert [i.annual_value for i in form.indicators[:4]] == ["≥5600亿元", "≥100亿元", "≥700万吨", "≥100亿元"]
+    assert not [f for f in doc.findings if f.check == "extraction_doubt"]
+    monkeypatch.setattr(pf, "column_label", lambda text: pf._match(text, pf.vocabulary().columns, pf._COLUMN_STRIP))
+    doc = read_pdf(path, ExtractSettings(ocr="never", cache=False))
+    doubts = [f for f in doc.findings if f.check == "extraction_doubt"]
+    assert doubts and {f.page for f in doubts} == {29} and "亿元" in doubts[0].message

@@ -110,6 +110,7 @@ def _match(text: str, groups: dict[str, tuple[str, ...]], strip: re.Pattern[str]
 # a head label's decorations: 其中：, a colon, the amount unit or any other bracket, a label's number
 _HEAD_STRIP = re.compile(r"^其中[：:]?|[：:]|[（(][^）)]*[)）]|^[\d一二三四五六七八九十]+[、.．]")
 _COLUMN_STRIP = re.compile(r"[（(][^）)]*[)）]|[（()）%：:]")
+_STRAY = re.compile(r"[。，,；;、.\s]")  # punctuation a header cell may show of the text above it
 
 
 def head_label(text: str) -> str | None:
@@ -133,8 +134,17 @@ def labelled(text: str) -> tuple[str, str, str] | None:
 
 
 def column_label(text: str) -> str | None:
-    """The indicator column a header cell names (``分值权重（90分）`` → weight)."""
-    return _match(text, vocabulary().columns, _COLUMN_STRIP)
+    """The indicator column a header cell names (``分值权重（90分）`` → weight); a header cell that also shows
+    characters of the text above it, drawn past its own cell (重庆 经信委 p29: ``100⏎计量。单位``, the goal's
+    last ``100亿元。`` run on below it), names its column by the line that is a label, the stray marks left
+    out."""
+    found = _match(text, vocabulary().columns, _COLUMN_STRIP)
+    if found is None:
+        for line in (text or "").splitlines():
+            core = _STRAY.sub("", line)
+            if core and not re.search(r"\d", core) and (found := _match(core, vocabulary().columns, _COLUMN_STRIP)):
+                break
+    return found
 
 
 # what a template prints in a cell to be filled in: numbering (指标1：, 目标 2：, 1、), ellipses and dashes
@@ -476,6 +486,12 @@ class _Reader:
         if blankish(name) and blankish(value) and blankish(texts.get("period_value", "")):
             form.blank_rows += 1
             return
+        read = [(s.c0, s.c1) for s in cells.values() if s is not None]
+        for span in grid.starting(r):  # a cell in a column no header label names: not read, and said
+            if span.c0 > min(cols.cols.values()) and span.text.strip() and not blankish(span.text) \
+                    and not any(c0 <= span.c0 <= c1 for c0, c1 in read):
+                self.doubts.append((page, "extraction_doubt.form_column", {"name": form.name or name[:20],
+                                                                          "text": _flat(span.text)[:20]}))
         if cells.get("indicator") is not None and cells.get("indicator") is cells.get("value"):
             self.notes.append(f"page {page}: a cell across the indicator columns is no indicator: {name[:30]!r}")
             return
@@ -741,7 +757,7 @@ class ProjectForm:
         cells = [w for k in ("department", "unit") for w in voc.head[k]]
         return (_HEADER.search(flat) is not None and not any(w in flat for w in voc.head["name"])
                 and any(re.search(re.escape(w) + "(?![：:])", flat) for w in cells)
-                and any(w in flat for w in voc.claim_amounts) and not _titles(text))
+                and voc.claim_amounts.search(flat) is not None and not _titles(text))
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
         from ..read.retext import retext

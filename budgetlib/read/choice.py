@@ -21,20 +21,31 @@ from .grid import PageTable, merged_rows, regroup, ruled_tables
 from .ocr import OcrPage
 from .source import LayoutReading, Source
 
-# a title line (``表十一``, ``2026 年市级重点专项资金绩效目标表（一级项目）``: single spaces inside), and a page number
+# a title line (``2026 年市级重点专项资金绩效目标表（一级项目）``: single spaces inside), a table's number above it
+# (``表十一``, ``表16``, ``预算表12``: a page that goes on with the same table may print it again), a page number
 _TITLE_LINE = re.compile(r"^\s*(?:\S ?){0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
+_NUMBER_LINE = re.compile(r"^\s*((?:预算)?表\s*[\d一二三四五六七八九十]{1,3})\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]+\s*\d{1,4}\s*[-—－–]+|第?\s*\d{1,4}\s*页|\d{1,4})\s*$")
 
 
+def _head(text: str) -> list[str]:
+    return [ln for ln in text.splitlines() if ln.strip() and not _PAGE_NUMBER.match(ln)][:3]
+
+
+def _number(lines: list[str]) -> str | None:
+    return next((re.sub(r"\s+", "", m.group(1)) for ln in lines if (m := _NUMBER_LINE.match(ln))), None)
+
+
 def continued(pages: list[int], texts: list[str]) -> list[int]:
-    """The candidate pages and the page after each, unless that page begins with a title of its own (a
-    table printed without its title rows repeated continues with a page of data only: a few lines of
-    indicator text do not say 绩效目标)."""
+    """The candidate pages and the page after each, unless that page begins with a title of its own or the
+    number of another table (a table printed without its title rows repeated continues with a page of data
+    only: a few lines of indicator text do not say 绩效目标; 西安 prints 表15 again on each page of 表15)."""
     out = set(pages)
     for p in pages:
+        number = _number(_head(texts[p - 1]))
         while p + 1 <= len(texts) and p + 1 not in out:
-            lines = [ln for ln in texts[p].splitlines() if ln.strip() and not _PAGE_NUMBER.match(ln)][:3]
-            if not lines or any(_TITLE_LINE.match(ln) for ln in lines):
+            lines = _head(texts[p])
+            if not lines or any(_TITLE_LINE.match(ln) for ln in lines) or _number(lines) not in (None, number):
                 break
             out.add(p + 1)
             p += 1
