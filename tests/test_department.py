@@ -188,3 +188,16 @@ def test_real_beijing_goal_without_indicators_is_kept_and_flagged():
 
     row = department_targets_frame([doc]).iloc[0]
     assert row["goal"] == "完成年度工作。" and pd.isna(row["kind"]) and pd.isna(row["indicator"])
+
+
+def test_real_xian_number_printed_again_on_the_next_page():
+    """西安 民政局 (its 2021 disclosure) prints 表15 again above the indicators on page 82: the table goes on
+    there (checked by eye: 23 indicators, 数量 3, 质量 3, 时效 3, 成本 2, 效益 9, 满意度 3)."""
+    doc = _real("西安/民政局_2026年部门预算.pdf")
+    assert len(doc.targets) == 23 and {t.page for t in doc.targets} == {82}
+    first, last = doc.targets[0].indicator, doc.targets[-1].indicator
+    assert (first.level1, first.level2, first.indicator, first.annual_value) == (
+        "产出指标", "数量指标", "保障我市困难群众低保、特困等资金发放", "全年按月发放")
+    assert (last.indicator, last.annual_value) == ("民政工作保障对象和民政工作人员满意度", "≥99%")
+    assert doc.targets[0].goal.startswith("目标1：保障城市和农村困难群众基本生活")
+    assert not [f for f in doc.findings if f.check in ("missing_indicators", "extraction_doubt")]

@@ -47,6 +47,7 @@ _YEAR_LINE = re.compile(r"^[（(]?\s*(?:19|20)\d{2}\s*年度?\s*[)）]?$")
 # a table's title line at the top of a page: 预算14表 …, 表16, 附表15, …绩效目标表 (another table begins)
 _FOREIGN_TITLE = re.compile(r"^\s*(?:(?:预算|附)?\s*表?\s*\d+\s*表|附?表\s*(?:\d+|[一二三四五六七八九十]+))(?:\s|$)"
                             r"|表\s*$")
+_TABLE_NUMBER = re.compile(r"(?:预算|附)?\s*表\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3})")
 LEVELS = ("level1", "level2")
 
 
@@ -225,7 +226,8 @@ class Department:
                     tables.append(current)
                 elif current is not None and not current.closed and self._continues(current, grid, header) and (
                         (header is not None and current.page == p and not current.bands)
-                        or (k == 0 and p not in titled and not self._foreign(text)
+                        or (k == 0 and p not in titled
+                            and not self._foreign(text, self._number(source.text(current.page)))
                             and (header is not None or current.bands or current.goal_open))):
                     pass  # the indicators below the department part, or the table going on on the next page
                 else:
@@ -296,10 +298,16 @@ class Department:
         return True
 
     @staticmethod
-    def _foreign(text: str) -> bool:
-        """Whether a page begins with a table title of its own (another table begins there)."""
+    def _foreign(text: str, own: str = "") -> bool:
+        """Whether a page begins with a table title of its own (another table begins there); the number of the
+        table read (``own``: 西安 prints 表15 again on each page of 表15) is not another's."""
         lines = [ln for ln in text.splitlines() if ln.strip()][:3]
-        return any(_FOREIGN_TITLE.search(ln.strip()) and ("表" in ln) for ln in lines)
+        return any(_FOREIGN_TITLE.search(ln.strip()) and ("表" in ln) and _WS.sub("", ln) != own for ln in lines)
+
+    @staticmethod
+    def _number(text: str) -> str:
+        """The table's number printed on a line of its own (``表15``), or ''."""
+        return next((_WS.sub("", ln) for ln in text.splitlines() if _TABLE_NUMBER.fullmatch(ln.strip())), "")
 
     @staticmethod
     def _header(grid: Grid) -> int | None:
