@@ -78,6 +78,15 @@ def main() -> None:
               f"targets; {sum(bool(r['doubt']) for r in read)} files with pages in doubt "
               f"({sum(len(r['doubt']) for r in read)} pages); {time.perf_counter() - start:.0f} s with "
               f"{args.workers} workers"]
+    lines += ["", "| city | files read | layouts | projects | indicators | department targets | "
+              "files with pages in doubt |", "|---|---|---|---|---|---|---|"]
+    for city in sorted({p.parent.name for p in files}):
+        mine = [r for p, r in zip(files, results) if p.parent.name == city]
+        ok = [r for r in mine if r["read"]]
+        layouts = sorted({name for r in ok for name in r["layout"].split(",")})
+        lines.append(f"| {city} | {len(ok)}/{len(mine)} | {', '.join(layouts)} | {sum(r['projects'] for r in ok)} | "
+                     f"{sum(r['indicators'] for r in ok)} | {sum(r['targets'] for r in ok)} | "
+                     f"{sum(bool(r['doubt']) for r in ok)} |")
     by_city: dict[str, dict[str, int]] = {}
     for path, r in zip(files, results):
         if r["read"]:
