@@ -153,6 +153,12 @@ class PageText:
                         self._above.setdefault(where, []).append(group)  # type: ignore[arg-type]
                 elif kind != "absent":  # its own, its overflow into other cells and below the table
                     self._spans.setdefault(current, []).append(group)
+                    if kind == "span" and where != current and _over_and_on(group, [
+                            c for j, h in homes.items() if h == where and j != i for c in runs[j][("span", where)]]):
+                        text = self._text([group])
+                        self.doubts.append((table.page, f"a text overflowing its cell is drawn over the next cell's "
+                                                        f"and goes on below it: where it ends is not told "
+                                                        f"({text[:20]!r})"))
                 seen = seen or kind == "span"
         self._spans = {k: sorted(v, key=lambda g: -g[0].y) for k, v in self._spans.items() if k in spans}
         checked = agree = 0
@@ -350,6 +356,18 @@ def _pitch(chars: list[Char]) -> float | None:
     bases = sorted({round(c.base, 1) for c in chars}, reverse=True)
     downs = [a - b for a, b in itertools.pairwise(bases) if a - b > 0.3 * max(c.height for c in chars)]
     return sorted(downs)[len(downs) // 2] if downs else None
+
+
+def _over_and_on(part: list[Char], own: list[Char]) -> bool:
+    """Whether ``part`` (lines overflowing into a cell) has a line drawn over one of ``own``'s (the cell's own
+    text) and another drawn over none of them (which may be the cell's own text going on)."""
+    if not own or not part:
+        return False
+    h = max(c.height for c in (*part, *own))
+    lines = {round(c.base, 1) for c in part}
+    theirs = {round(c.base, 1) for c in own}
+    over = [b for b in lines if any(abs(b - t) <= 0.3 * h for t in theirs)]
+    return bool(over) and any(b < min(over) - 0.3 * h and all(abs(b - t) > 0.3 * h for t in theirs) for b in lines)
 
 
 def _interleave(a: list[Char], b: list[Char]) -> bool:
