@@ -61,7 +61,7 @@ class PageText:
         # another run's own text are text overflowing from its cell (clipped when printed), in a cell without
         # text of its own they are that cell's (two cells' lines drawn one after the other)
         spans = {id(s): s for s in grid.spans}
-        top, sure, self.pad = self.top_aligned(runs, spans)
+        top, self.pad = self.top_aligned(runs, spans)
         homes: dict[int, int] = {}
         owner: dict[int, int] = {}  # the run whose text a cell holds, where no run begins in it
         hanging: dict[int, int] = {}  # runs whose cell would be another, were the table aligned otherwise
@@ -80,7 +80,7 @@ class PageText:
             if other != anchor and other in inside and anchor in inside:
                 hanging[i] = other
         for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
-            if not sure and any(j != i and home == other for j, home in homes.items()):
+            if any(j != i and home == other for j, home in homes.items()):
                 text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
                 self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
                                                 f"on how the table aligns its text ({text[:20]!r})"))
@@ -218,11 +218,11 @@ class PageText:
         return id(s) if s is not None else None
 
     def top_aligned(self, runs: list[dict[tuple[str, object], list[Char]]], spans: dict[int, Span]
-                    ) -> tuple[bool, bool, float]:
-        """Whether the table sets its cells' text from their top (else centred), whether that is sure, and how
-        far below their cells' top texts begin, from the runs that lie whole in cells at least two of their lines
-        taller than them: how far each is from its cell's top and foot (set from the top: nearer the top by half;
-        centred: as far from both).  Sure when there are five or more and four in five of them agree."""
+                    ) -> tuple[bool, float]:
+        """Whether the table sets its cells' text from their top (else centred), and how far below their cells'
+        top texts begin, from the runs that lie whole in cells at least two of their lines taller than them: how
+        far each is from its cell's top and foot (set from the top: nearer the top by half; centred: as far from
+        both)."""
         grid = self.table.grid
         gaps = []
         for pieces in runs:
@@ -238,12 +238,10 @@ class PageText:
             if (top - bottom) - (high - low) >= 2 * h:
                 gaps.append((top - high, low - bottom))
         if len(gaps) < 3:
-            return False, False, 0.0
+            return False, 0.0
         above = sorted(g[0] for g in gaps)[len(gaps) // 2]
         below = sorted(g[1] for g in gaps)[len(gaps) // 2]
-        is_top = above * 2 < below
-        agree = sum(a * 2 < b if is_top else abs(a - b) <= 0.3 * max(a, b) + 1 for a, b in gaps)
-        return is_top, len(gaps) >= 5 and agree * 5 >= len(gaps) * 4, above
+        return above * 2 < below, above
 
     def heads(self, span: Span, part: list[Char], own: list[Char], top: bool) -> bool:
         """Whether ``part`` (lines of a run drawn from another cell) is the rest of ``own`` (the text of the cell
