@@ -79,11 +79,6 @@ class PageText:
             other = self.span_at(first.x, middle if top else first.y)
             if other != anchor and other in inside and anchor in inside:
                 hanging[i] = other
-        for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
-            if any(j != i and home == other for j, home in homes.items()):
-                text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
-                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
-                                                f"on how the table aligns its text ({text[:20]!r})"))
         for i, j in itertools.combinations(homes, 2):  # two texts of one cell drawn over each other: one is not its
             if homes[i] == homes[j] and _interleave(runs[i][("span", homes[i])], runs[j][("span", homes[j])]):
                 text = self._text([runs[j][("span", homes[j])]])
@@ -97,6 +92,16 @@ class PageText:
                     if kind == "below" and goes_on and where is not None and (s := grid.at(table.last - 1, where)):
                         below[i, where] = id(s)
         owned = set(homes.values()) | set(below.values())
+        for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
+            # (a run that goes on into cells of no text of their own, or into the first or last lines of a cell's
+            # text, is those cells' texts drawn one after the other)
+            chain = any(k == "span" and w != homes[i] and (w not in owned or self.heads(
+                spans[w], g, [c for j, h in homes.items() if h == w for c in runs[j][("span", w)]], top))  # type: ignore
+                for (k, w), g in runs[i].items())
+            if not chain and any(j != i and home == other for j, home in homes.items()):
+                text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
+                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
+                                                f"on how the table aligns its text ({text[:20]!r})"))
         # a cell that no run begins in, where the lines of several runs lie: the one set in it as the table sets
         # its texts is its own, the others' lines overflow into it
         claims: dict[int, list[int]] = {}
