@@ -55,13 +55,15 @@ class PageText:
         grid = table.grid
         self.tops = [-top for top, _ in grid.rows_y]
         self.lefts = [a for a, _ in grid.cols_x]
-        runs = [self.split(part) for run in chars.runs(table.page) for part in self.by_column(run)]
+        runs = [self.split(piece) for run in chars.runs(table.page) for part in self.by_column(run)
+                for piece in self.by_pitch(part)]
         # a run's cell is where most of its characters lie (the first of equals); its lines in a cell that holds
         # another run's own text are text overflowing from its cell (clipped when printed), in a cell without
         # text of its own they are that cell's (two cells' lines drawn one after the other)
         spans = {id(s): s for s in grid.spans}
-        top = self.top_aligned(runs, spans)
+        top, self.pad = self.top_aligned(runs, spans)
         homes: dict[int, int] = {}
+        owner: dict[int, int] = {}  # the run whose text a cell holds, where no run begins in it
         hanging: dict[int, int] = {}  # runs whose cell would be another, were the table aligned otherwise
         for i, pieces in enumerate(runs):
             inside = {key[1]: group for key, group in pieces.items() if key[0] == "span"}
@@ -77,11 +79,10 @@ class PageText:
             other = self.span_at(first.x, middle if top else first.y)
             if other != anchor and other in inside and anchor in inside:
                 hanging[i] = other
-        for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
-            if any(j != i and home == other for j, home in homes.items()):
-                text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
-                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
-                                                f"on how the table aligns its text ({text[:20]!r})"))
+        for i, j in itertools.combinations(homes, 2):  # two texts of one cell drawn over each other: one is not its
+            if homes[i] == homes[j] and _interleave(runs[i][("span", homes[i])], runs[j][("span", homes[j])]):
+                text = self._text([runs[j][("span", homes[j])]])
+                self.doubts.append((table.page, f"two texts are drawn over each other in one cell ({text[:20]!r})"))
         # a run below the table (drawn, not shown) is the text of its column's last cell, which goes on to the
         # next page
         below: dict[tuple[int, object], int] = {}
@@ -91,6 +92,27 @@ class PageText:
                     if kind == "below" and goes_on and where is not None and (s := grid.at(table.last - 1, where)):
                         below[i, where] = id(s)
         owned = set(homes.values()) | set(below.values())
+        for i, other in hanging.items():  # ... and that other cell holds a text of its own: drawn over each other
+            # (a run that goes on into cells of no text of their own, or into the first or last lines of a cell's
+            # text, is those cells' texts drawn one after the other)
+            chain = any(k == "span" and w != homes[i] and (w not in owned or self.heads(
+                spans[w], g, [c for j, h in homes.items() if h == w for c in runs[j][("span", w)]], top))  # type: ignore
+                for (k, w), g in runs[i].items())
+            if not chain and any(j != i and home == other for j, home in homes.items()):
+                text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
+                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
+                                                f"on how the table aligns its text ({text[:20]!r})"))
+        # a cell that no run begins in, where the lines of several runs lie: the one set in it as the table sets
+        # its texts is its own, the others' lines overflow into it
+        claims: dict[int, list[int]] = {}
+        for i, home in homes.items():
+            for (kind, where), _ in runs[i].items():
+                if kind == "span" and where != home and where not in owned and owner.get(where, i) == i:
+                    claims.setdefault(where, []).append(i)  # type: ignore[arg-type]
+        for where, claimants in claims.items():
+            fits = [i for i in claimants if self.aligned(spans[where], runs[i][("span", where)], top)]
+            if len(claimants) > 1 and len(fits) == 1:
+                owner[where] = fits[0]
         for i, pieces in enumerate(runs):
             if i not in homes:
                 for (kind, where), group in pieces.items():
@@ -108,17 +130,41 @@ class PageText:
                     elif kind == "below" and (i, where) in below:
                         self._spans.setdefault(below[i, where], []).append(group)
                 continue
-            home = homes[i]
-            for (kind, where), group in pieces.items():
-                if kind == "span" and where != home and where not in owned:
+            # its lines top to bottom: in its cell, in a cell without a text of its own (that cell's, and so are
+            # the lines after them, below the table included), or overflowing from the cell of the lines above
+            home = current = homes[i]
+            seen = False  # a piece of it in a cell above
+            for (kind, where), group in sorted(pieces.items(), key=lambda kv: -max(c.base for c in kv[1])):
+                if kind == "span" and where == home:
+                    current = home
+                if kind == "span" and where != home and where not in owned and owner.get(where, i) == i:
+                    # its first lines may be the text above overflowing into the cell: the cell's own are set
+                    # in it as the table sets its texts
+                    head = self.overflowing(spans[where], group, top) if seen else []  # type: ignore[index]
+                    if head:
+                        self._spans.setdefault(current, []).append(head)
+                    self._spans.setdefault(where, []).append([c for c in group if c not in head])  # type: ignore
+                    current = where  # type: ignore[assignment]
+                elif kind == "span" and where != home and where not in owner and self.heads(
+                        spans[where], group, [c for j, h in homes.items() if h == where  # type: ignore[index]
+                                              for c in runs[j][("span", where)]], top):
+                    # the first (or last) lines of another cell's text, its rest drawn apart: that cell's
                     self._spans.setdefault(where, []).append(group)  # type: ignore[arg-type]
+                    current = where  # type: ignore[assignment]
                 elif kind == "above" and not all(self.cut(c) for c in group):
                     # the header (or title) drawn just before it: not its text; a line cut in half by the table's
                     # top rule (where a page breaks) is
                     if where is not None:
                         self._above.setdefault(where, []).append(group)  # type: ignore[arg-type]
                 elif kind != "absent":  # its own, its overflow into other cells and below the table
-                    self._spans.setdefault(home, []).append(group)
+                    self._spans.setdefault(current, []).append(group)
+                    if kind == "span" and where != current and _over_and_on(group, [
+                            c for j, h in homes.items() if h == where and j != i for c in runs[j][("span", where)]]):
+                        text = self._text([group])
+                        self.doubts.append((table.page, f"a text overflowing its cell is drawn over the next cell's "
+                                                        f"and goes on below it: where it ends is not told "
+                                                        f"({text[:20]!r})"))
+                seen = seen or kind == "span"
         self._spans = {k: sorted(v, key=lambda g: -g[0].y) for k, v in self._spans.items() if k in spans}
         checked = agree = 0
         for span in grid.spans:
@@ -143,6 +189,29 @@ class PageText:
             parts.setdefault(self.column(c.x), []).append(c)
         return [Run(group) for group in parts.values()]
 
+    def by_pitch(self, run: Run) -> list[Run]:
+        """A run cut where its next line lies further from it or nearer than its lines are apart (a tenth of
+        their distance or more: lines set on a pixel grid are apart by 10.34, 10.34, 11.28): the text of the cell
+        below, drawn right after (a text overflowing its cell goes on at its own pitch)."""
+        from ..read.runs import Run
+
+        lines: list[list[Char]] = []
+        for c in run.chars:
+            if lines and abs(lines[-1][-1].base - c.base) <= 0.3 * max(c.height, lines[-1][-1].height, 1.0):
+                lines[-1].append(c)
+            else:
+                lines.append([c])
+        downs = [a[0].base - b[0].base for a, b in itertools.pairwise(lines)]
+        if len(downs) < 2 or any(d <= 0 for d in downs):
+            return [run]
+        pitch = sorted(downs)[len(downs) // 2]
+        out: list[list[Char]] = [list(lines[0])]
+        for b, down in zip(lines[1:], downs):
+            if abs(down - pitch) > 0.1 * pitch:
+                out.append([])
+            out[-1] += b
+        return [Run(chars) for chars in out]
+
     def span_at(self, x: float, y: float) -> int | None:
         """The id of the data cell at (x, y)."""
         table, grid = self.table, self.table.grid
@@ -153,9 +222,12 @@ class PageText:
         s = grid.at(r, col)
         return id(s) if s is not None else None
 
-    def top_aligned(self, runs: list[dict[tuple[str, object], list[Char]]], spans: dict[int, Span]) -> bool:
-        """Whether the table sets its cells' text from their top (else centred), from the runs that lie whole
-        in cells at least two of their lines taller than them: how far each is from its cell's top and foot."""
+    def top_aligned(self, runs: list[dict[tuple[str, object], list[Char]]], spans: dict[int, Span]
+                    ) -> tuple[bool, float]:
+        """Whether the table sets its cells' text from their top (else centred), and how far below their cells'
+        top texts begin, from the runs that lie whole in cells at least two of their lines taller than them: how
+        far each is from its cell's top and foot (set from the top: nearer the top by half; centred: as far from
+        both)."""
         grid = self.table.grid
         gaps = []
         for pieces in runs:
@@ -171,10 +243,53 @@ class PageText:
             if (top - bottom) - (high - low) >= 2 * h:
                 gaps.append((top - high, low - bottom))
         if len(gaps) < 3:
-            return False
+            return False, 0.0
         above = sorted(g[0] for g in gaps)[len(gaps) // 2]
         below = sorted(g[1] for g in gaps)[len(gaps) // 2]
-        return above * 3 < below
+        return above * 2 < below, above
+
+    def heads(self, span: Span, part: list[Char], own: list[Char], top: bool) -> bool:
+        """Whether ``part`` (lines of a run drawn from another cell) is the rest of ``own`` (the text of the cell
+        ``span`` it lies in): the two lie apart, one line from each other, and the cell's text is set in it as
+        the table sets its texts (from its top, or centred) with them together and not without (a text
+        overflowing its cell lies over the next cell's, or apart from it by another distance than its lines')."""
+        if not own:
+            return False
+        h = max(c.height for c in (*part, *own))
+        gap = max(min(c.base for c in part) - max(c.base for c in own),
+                  min(c.base for c in own) - max(c.base for c in part))
+        pitch = _pitch(own) or _pitch(part)  # one line from the other: as far as the lines of either are apart
+        if not 0.6 * h <= gap <= 1.6 * h or (pitch and abs(gap - pitch) > 0.15 * pitch):
+            return False
+        return self.aligned(span, [*part, *own], top) and not self.aligned(span, own, top)
+
+    def overflowing(self, span: Span, part: list[Char], top: bool) -> list[Char]:
+        """The first lines of ``part`` (a run's lines in ``span``, after its lines in a cell above) that are the
+        text above overflowing into it: the lines after them are set in the cell as the table sets its texts,
+        and ``part`` whole is not.  None when no such lines are found."""
+        if self.aligned(span, part, top):
+            return []
+        lines: list[list[Char]] = []
+        for c in sorted(part, key=lambda c: -c.base):
+            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
+                lines[-1].append(c)
+            else:
+                lines.append([c])
+        for k in range(1, len(lines)):
+            if self.aligned(span, [c for line in lines[k:] for c in line], top):
+                return [c for line in lines[:k] for c in line]
+        return []
+
+    def aligned(self, span: Span, chars: list[Char], top: bool) -> bool:
+        """Whether ``chars`` are set in ``span`` as the table sets its texts: from its top, as far from it as the
+        table's texts are (``pad``), or centred."""
+        grid = self.table.grid
+        cell_top, cell_bottom = grid.rows_y[span.r0][0], grid.rows_y[span.r1][1]
+        high, low = max(c.y + c.height / 2 for c in chars), min(c.y - c.height / 2 for c in chars)
+        h = max(c.height for c in chars)
+        if top:
+            return abs(cell_top - high - self.pad) <= 0.25 * h
+        return abs((high + low) / 2 - (cell_top + cell_bottom) / 2) <= 0.25 * h
 
     def cut(self, c: Char) -> bool:
         """Whether ``c`` is drawn across the table's top or bottom rule, a quarter of its height past it or
@@ -237,6 +352,32 @@ class PageText:
     def above(self, span: Span) -> str:
         """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
         return "".join(_flat(self._text([g])) for c in span.cols for g in self._above.get(c, []))
+
+
+def _pitch(chars: list[Char]) -> float | None:
+    """How far apart the lines of a text are (None for one line)."""
+    bases = sorted({round(c.base, 1) for c in chars}, reverse=True)
+    downs = [a - b for a, b in itertools.pairwise(bases) if a - b > 0.3 * max(c.height for c in chars)]
+    return sorted(downs)[len(downs) // 2] if downs else None
+
+
+def _over_and_on(part: list[Char], own: list[Char]) -> bool:
+    """Whether ``part`` (lines overflowing into a cell) has a line drawn over one of ``own``'s (the cell's own
+    text) and another drawn over none of them (which may be the cell's own text going on)."""
+    if not own or not part:
+        return False
+    h = max(c.height for c in (*part, *own))
+    lines = {round(c.base, 1) for c in part}
+    theirs = {round(c.base, 1) for c in own}
+    over = [b for b in lines if any(abs(b - t) <= 0.3 * h for t in theirs)]
+    return bool(over) and any(b < min(over) - 0.3 * h and all(abs(b - t) > 0.3 * h for t in theirs) for b in lines)
+
+
+def _interleave(a: list[Char], b: list[Char]) -> bool:
+    """Whether the lines of two texts lie among each other (a line of one between two of the other's)."""
+    h = max(c.height for c in (*a, *b))
+    return min(max(c.base for c in a), max(c.base for c in b)) - max(min(c.base for c in a), min(c.base for c in b)) \
+        > 0.5 * h
 
 
 def _overdrawn(groups: list[list[Char]]) -> bool:

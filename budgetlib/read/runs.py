@@ -74,20 +74,24 @@ class _Open:
         self.left = self.right = c.x
         self.pitch: float | None = None
 
-    def takes(self, c: Char, latest: bool) -> bool:
+    def takes(self, c: Char, latest: bool, page: tuple[float, float] | None = None) -> bool:
         """Whether ``c`` follows on the run's last line (no wider gap than a character's) or begins its next
-        line down, within its edges: as far below as its lines are apart, or (a run of one line) ``latest``,
-        the run drawn last."""
+        line down, within its edges: as far below as its lines are apart (a cell sets its lines at one pitch:
+        a line further or nearer is another cell's), or (a run of one line) ``latest``, the run drawn last, at
+        the pitch of the page's lines of text as tall (``page``: pitch and height), where it has one."""
         last = self.chars[-1]
         h = max(last.height, c.height, 1.0)
         down = last.base - c.base
-        if abs(down) <= 0.3 * h:
-            return -0.6 * h <= c.x - last.x <= 2.2 * h
+        if abs(down) <= 0.3 * h:  # on its line, after it (a character a little above or below the last and on
+            # it is another text's line drawn over this one: a text overflowing its cell over the next cell's)
+            return (0.5 if abs(down) > 0.1 * h else -0.6) * h <= c.x - last.x <= 2.2 * h
         if not (0.6 * h <= down <= 2.6 * h and self.left - 1.6 * h <= c.x <= self.right + 0.6 * h):
             return False
         if self.pitch is None:
+            if page is not None and abs(h - page[1]) <= 0.1 * page[1]:
+                return latest and abs(down - page[0]) <= PITCH * page[0]
             return latest
-        return abs(down - self.pitch) <= 0.15 * self.pitch
+        return abs(down - self.pitch) <= PITCH * self.pitch
 
     def add(self, c: Char) -> None:
         last = self.chars[-1]
@@ -99,15 +103,40 @@ class _Open:
 
 OPEN = 6  # runs a character may still go on: pdfium gives the text objects of one line left to right, so the
 #           rest of a cell's line may come after a neighbouring cell's text drawn at the same height
+PITCH = 0.15  # how far a run's next line may lie from its pitch (lines set on a pixel grid: 10.34, 10.34, 11.28)
 
 
 def runs(chars: list[Char]) -> list[Run]:
     """The page's characters cut into runs: a character goes on with the most recent of the last few runs it
-    follows (on its line, or on its next line down), else begins a run of its own."""
+    follows (on its line, or on its next line down), else begins a run of its own.  A run of one line goes on
+    with a line below it only at the page's pitch (its runs of three lines or more: a cell's first line
+    chained to the line of the cell below it would take that cell's first line for its own)."""
+    first = _runs(chars, None)
+    pitches = [(d, h) for r in first for d, h in _pitches(r)[1:]]
+    if not pitches:
+        return first
+    pitch = sorted(d for d, _ in pitches)[len(pitches) // 2]
+    height = sorted(h for _, h in pitches)[len(pitches) // 2]
+    return _runs(chars, (pitch, height))
+
+
+def _pitches(run: Run) -> list[tuple[float, float]]:
+    """(distance, line height) from each line of a run to the next."""
+    out: list[tuple[float, float]] = []
+    last = run.chars[0]
+    for c in run.chars[1:]:
+        h = max(last.height, c.height, 1.0)
+        if last.base - c.base > 0.3 * h:
+            out.append((last.base - c.base, h))
+        last = c
+    return out
+
+
+def _runs(chars: list[Char], page: tuple[float, float] | None) -> list[Run]:
     done: list[_Open] = []
     active: list[_Open] = []
     for k, c in enumerate(chars):
-        run = next((r for r in reversed(active) if r.takes(c, r is active[-1])), None)
+        run = next((r for r in reversed(active) if r.takes(c, r is active[-1], page)), None)
         if run is None:
             run = _Open(c, k)
             active.append(run)
