@@ -48,7 +48,8 @@ class PerformanceTargets:
             return False
         if "绩效目标" in flat and "绩效指标" in flat and ("总计" in flat or "合计" in flat or self.title in flat):
             return True
-        return sum(m in flat for m in self._indicator_marks) >= 2 and ("年度指标值" in flat or "实施周期" in flat)
+        # its items' own labels (年度指标值, 实施周期指标值), not an indicator named 项目实施周期 in another table
+        return sum(m in flat for m in self._indicator_marks) >= 2 and ("年度指标值" in flat or "实施周期指标值" in flat)
 
     page_may_hold = claims
 

@@ -69,11 +69,12 @@ def _ocr(path: Path, pages: list[int]) -> dict[int, OcrPage]:
 
 def _claims(texts: list[str]) -> dict[str, list[int]]:
     """Each layout's pages, with the pages that continue its table without a title of their own.  A page is
-    read by one layout: the first in the registry's order that claims it or whose table goes on into it
-    (a 北京 list's rows going on over pages whose cells print the seed's words, 产出指标 and 年度指标值, are
-    the list's; the department table's page after a list is the department's)."""
-    runs = {name: continued(pages, texts) for name, pages in claimed_pages(texts).items()}
-    owner: dict[int, str] = {}
+    read by one layout: the first in the registry's order that claims it; a page no layout claims, by the
+    first whose table goes on into it (a 北京 transfer form whose page's text begins with its cells is the
+    form's, not the department table's before it)."""
+    claimed = claimed_pages(texts)
+    runs = {name: continued(pages, texts) for name, pages in claimed.items()}
+    owner: dict[int, str] = {p: name for name, pages in claimed.items() for p in pages}
     for name in LAYOUTS:
         for p in runs.get(name, []):
             owner.setdefault(p, name)
