@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,18 @@ def _on_term(signum: int, frame: object) -> None:
     raise _Stopped
 
 
+def _leave(code: int) -> None:
+    """Exit with ``code`` after an interruption (the outputs are as they were, the lock is released): at once
+    when a worker pool's thread was left waiting by the signal, which the interpreter would wait for at its
+    exit without end (only in the process's main thread: a command run from a thread raises ``SystemExit``)."""
+    stuck = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    if stuck and threading.current_thread() is threading.main_thread():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 @contextlib.contextmanager
 def _command(name: str, out_dir: Path | None) -> Iterator[None]:
     """One line and the command's exit status for an interruption (130, SIGTERM 143) or outputs that could
@@ -60,10 +73,10 @@ def _command(name: str, out_dir: Path | None) -> Iterator[None]:
         sys.exit(EXIT_UNWRITABLE)
     except _Stopped:
         click.echo(f"budgetlib {name}: stopped (SIGTERM){left}", err=True)
-        sys.exit(128 + signal.SIGTERM)
+        _leave(128 + signal.SIGTERM)
     except KeyboardInterrupt:
         click.echo(f"budgetlib {name}: interrupted{left}", err=True)
-        sys.exit(128 + signal.SIGINT)
+        _leave(128 + signal.SIGINT)
     except Exception as exc:  # a bug: one line (the traceback with -v, or BUDGETLIB_DEBUG=1), never a wall of text
         logging.getLogger("budgetlib").debug("unexpected error", exc_info=True)
         if os.environ.get("BUDGETLIB_DEBUG"):

@@ -162,10 +162,13 @@ class Readers:
     def close(self) -> None:
         """Stop the workers: every outcome is in (or the caller gave up), so nothing is lost, and a worker
         need not unload camelot and pandas before the command can finish."""
-        self.pool.stop()
-        # pebble's join waits for its own threads without a limit (a signal that came inside them can leave
-        # one waiting): waited for in a thread of its own, a bounded time; then no worker may outlive us
-        joining = threading.Thread(target=self.pool.join, daemon=True)
+        # pebble's stop and join wait for its own threads without a limit (a signal that came inside them can
+        # leave one waiting): done in a thread of its own, waited for a bounded time; then no worker outlives us
+        def stop() -> None:
+            self.pool.stop()
+            self.pool.join()
+
+        joining = threading.Thread(target=stop, daemon=True)
         joining.start()
         joining.join(STOP_WAIT)
         if joining.is_alive():
