@@ -18,6 +18,20 @@ os.environ["BUDGETLIB_CACHE_DIR"] = tempfile.mkdtemp(prefix="budgetlib-test-cach
 from budgetlib.config import PROJ_ROOT
 
 TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _sigint_left_as_it_was():
+    """A test (or a library it runs in-process: a notebook client, a cluster) that leaves SIGINT changed would
+    change it for every command the later tests start: it is put back, and the test is named."""
+    import signal
+    import warnings
+
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    if signal.getsignal(signal.SIGINT) is not before:
+        signal.signal(signal.SIGINT, before)
+        warnings.warn("this test left SIGINT's handler changed (put back)", stacklevel=1)
 FIXTURES = TESTS / "fixtures"
 DATA = TESTS / "data"
 

@@ -210,7 +210,7 @@ def test_a_signal_mid_run_exits_with_its_status_and_leaves_the_outputs(tmp_path,
     script.write_text(_SLOW)
     run = subprocess.Popen([sys.executable, str(script), str(started), "extract", str(SAMPLE), "--out", str(out),
                             "--no-cache", "--workers", "1", "--no-progress"],
-                           stderr=subprocess.PIPE, text=True, env=_env(tmp_path))
+                           stderr=subprocess.PIPE, text=True, env=_env(tmp_path), preexec_fn=_signals_as_a_shell_gives)
     try:
         deadline = time.monotonic() + 300
         while not started.exists() and run.poll() is None and time.monotonic() < deadline:
@@ -230,6 +230,12 @@ def test_a_signal_mid_run_exits_with_its_status_and_leaves_the_outputs(tmp_path,
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(worker), "a reader was left running"
+
+
+def _signals_as_a_shell_gives() -> None:
+    """In the child, SIGINT as a terminal's shell gives a command (not whatever the test session inherited or
+    a library it ran left: a process that starts with SIGINT ignored keeps it ignored, and never stops)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _alive(pid: int) -> bool:
