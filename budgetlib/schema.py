@@ -49,7 +49,8 @@ DEPARTMENT_TARGETS = pa.DataFrameSchema(
     {**{c: _text for c in DEPARTMENT_TARGET_COLUMNS},
      "source": pa.Column("string"), "year": _year, "page": _page, "seq": pa.Column("Int64", nullable=True),
      "number": pa.Column("float64", nullable=True), "upper": pa.Column("float64", nullable=True),
-     "kind": pa.Column("string", pa.Check.isin(KINDS))},
+     # empty on a department's goal printed without indicators (a row without an indicator, nothing to parse)
+     "kind": pa.Column("string", pa.Check.isin(KINDS), nullable=True)},
     strict=True,
 )
 SCHEMAS = {"projects": PROJECTS, "units": UNITS, "indicators": INDICATORS, "findings": FINDINGS,

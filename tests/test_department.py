@@ -184,9 +184,12 @@ def test_real_beijing_goal_without_indicators_is_kept_and_flagged():
     assert (t.department, t.goal, t.page, t.indicator.indicator) == ("中共北京市委军民融合发展委员会办公室",
                                                                     "完成年度工作。", 17, None)
     assert [f.check for f in doc.findings] == ["missing_indicators"]
+    from budgetlib.schema import SCHEMAS
     from budgetlib.tables import department_targets_frame
 
-    row = department_targets_frame([doc]).iloc[0]
+    frame = department_targets_frame([doc])
+    SCHEMAS["department_targets"].validate(frame)  # the tables are written: the row is valid as it is
+    row = frame.iloc[0]
     assert row["goal"] == "完成年度工作。" and pd.isna(row["kind"]) and pd.isna(row["indicator"])
 
 
