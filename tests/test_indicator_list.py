@@ -15,7 +15,7 @@ from conftest import FIXTURES
 from budgetlib import read_pdf
 from budgetlib.config import PROJ_ROOT
 from budgetlib.layouts import LAYOUTS
-from budgetlib.layouts.indicator_list import AmountText, IndicatorList, annual, clean, code_name, merge, vocabulary
+from budgetlib.layouts.indicator_list import AmountText, IndicatorList, _label_field, annual, clean, code_name, merge, vocabulary
 from budgetlib.layouts.performance_targets import PerformanceTargets
 
 sys.path.insert(0, str(PROJ_ROOT / "tools"))
@@ -115,6 +115,19 @@ def test_parts_of_a_cell_cut_by_a_page_break_are_joined_once():
     assert merge("开展国资委推动3.开展国资委推动", "开展国资委推动市管企业") == "开展国资委推动3.开展国资委推动市管企业"
     assert merge("第一行文字", "第二行文字") == "第一行文字第二行文字"
     assert merge("", "第二行") == "第二行"
+    # Calc draws a line cut by the page break again on the next page without the glyphs the clip hides
+    assert merge("直属单位业务发展-接诉即办教育行业数据挖掘与评估分析项目", "办教行业数据挖掘与评估分析项目") \
+        == "直属单位业务发展-接诉即办教育行业数据挖掘与评估分析项目"
+    assert merge("推进安全管理水平，保障全市中小学生安定和", "安全管理水，保障中小学生安定和谐的学习环境。") \
+        == "推进安全管理水平，保障全市中小学生安定和谐的学习环境。"
+    assert merge("保障全市中小学生安定和", "保障项目按期完成") == "保障全市中小学生安定和保障项目按期完成"
+
+
+def test_a_label_wrapped_onto_lines_of_its_own_names_its_column():
+    voc = vocabulary()
+    # a cell of the page before drawn over the header (its amount under the label) does not change the label
+    assert _label_field("当年财政拨款\n预算金额\n996.61", voc) == ("fiscal", 2)
+    assert _label_field("当年财政拨款\n预算金额", voc) == ("fiscal", 2)
 
 
 # -- the fidelity harness's renderings --------------------------------------------------------------

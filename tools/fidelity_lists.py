@@ -4,6 +4,7 @@ by field with their own truth.
 
     python tools/fidelity_lists.py run [--n 120] [--seed 0] [--workers 2] [--out FILE]   # the matrix
     python tools/fidelity_lists.py commit                # the renderings `make test` reads (tests/fixtures/lists)
+    python tools/fidelity_lists.py regress SEED...       # add renderings once read wrong to those
     python tools/fidelity_lists.py one SEED [--out F]    # render and read one, verbosely
 
 Rendering ``k`` of seed ``s`` draws its list and its setting from ``random.Random(f"{s}:{k}")``.  The
@@ -673,6 +674,22 @@ def commit(args: argparse.Namespace) -> int:
     return 0
 
 
+def regress(args: argparse.Namespace) -> int:
+    """Add renderings once read wrong to those `make test` reads (named after their seed), keeping the rest."""
+    manifest = json.loads((OUT / "manifest.json").read_text(encoding="utf-8"))
+    for seed in args.seeds:
+        truth, s = case(seed)
+        name = f"seed_{seed.replace(':', '_')}_{s.producer}_{s.style}"
+        pages = render(truth, s, OUT / f"{name}.pdf")
+        diffs, doubts = check(OUT / f"{name}.pdf", truth, pages)
+        (OUT / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        manifest[name] = {"seed": seed, "setting": asdict(s), "label": s.label(), "pages": pages}
+        print(f"{name}: {s.label()}" + (f" WRONG: {diffs[:2]}" if diffs else " exact")
+              + (f" DOUBT: {doubts[:1]}" if doubts else ""))
+    (OUT / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
 def one(args: argparse.Namespace) -> int:
     truth, s = case(args.seed)
     out = Path(args.out or "fidelity_list.pdf")
@@ -695,11 +712,13 @@ def main() -> int:
     r.add_argument("--out", help="write the table (Markdown) here")
     c = sub.add_parser("commit")
     c.add_argument("--n", type=int, default=16)
+    g = sub.add_parser("regress")
+    g.add_argument("seeds", nargs="+")
     o = sub.add_parser("one")
     o.add_argument("seed")
     o.add_argument("--out")
     args = ap.parse_args()
-    return {"run": run, "commit": commit, "one": one}[args.cmd](args)
+    return {"run": run, "commit": commit, "regress": regress, "one": one}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -175,10 +175,12 @@ def _label_field(text: str, voc: Vocabulary) -> tuple[str, int] | None:
     """The field a header cell names and how sure: 2 when the cell is the label (a line of its own), 1 when
     the label sits among other text (a merged cell's text drawn where the header is, clipped when printed)."""
     lines = [_flat(line) for line in text.split("\n") if line.strip()]
+    # a label wrapped onto lines of its own (当年财政拨款 / 预算金额), among a merged cell's text drawn there
+    runs = {"".join(lines[i:j]) for i in range(len(lines)) for j in range(i + 1, min(len(lines), i + 4) + 1)}
     flat = _flat(text)
     bare = re.sub(r"[（(][^）)]{0,6}[）)]|[：:]$", "", flat)
     for label, f in voc.by_length:
-        if bare == label or label in lines:
+        if bare == label or label in runs:
             return f, 2
     for label, f in voc.by_length:
         if label in flat:
@@ -405,7 +407,30 @@ def merge(before: str, after: str) -> str:
     for k in range(min(len(a), len(b)) - 1, OVERLAP - 1, -1):
         if a.endswith(b[:k]):
             return join_parts(before, after[lb[k - 1][0] + 1:].lstrip())
+    k = _cut_head(a, b)
+    if k:
+        return join_parts(before, after[lb[k - 1][0] + 1:].lstrip()) if k < len(b) else before
     return join_parts(before, after)
+
+
+def _cut_head(a: str, b: str) -> int:
+    """How many of ``b``'s first letters are the end of ``a`` with some of its letters missing (a line cut by
+    the page break and drawn again on the next page, the glyphs the clip hides left out: Calc's), at least
+    twice ``OVERLAP`` of them and at least half of the letters they stand for; 0 if none."""
+    for k in range(min(len(b), len(a)), 2 * OVERLAP - 1, -1):
+        if b[k - 1] != a[-1]:
+            continue
+        i = len(a) - 1
+        for ch in reversed(b[:k]):
+            while i >= 0 and a[i] != ch:
+                i -= 1
+            if i < 0:
+                break
+            i -= 1
+        else:
+            if len(a) - 1 - i <= 2 * k:
+                return k
+    return 0
 
 
 def _digits(text: str) -> str:
@@ -468,7 +493,11 @@ class Assembler:
                             if f in voc_amounts and known and t and _digits(known) == _digits(t):
                                 project.texts[f] = max(known, t, key=len)  # a line cut in half may lose a point
                             elif f in voc_amounts and known and re.fullmatch(r"\d+", _flat(t)) and "." in known:
-                                project.texts[f] = known + _flat(t)  # an amount wrapped onto its next line
+                                # an amount wrapped onto its next line: its text above holds the rest already
+                                # where the whole cell's text is drawn on both pages
+                                whole = _digits(known) != _digits(before.shown(f)) \
+                                    and _digits(known).endswith(_digits(t))
+                                project.texts[f] = known if whole else known + _flat(t)
                             else:
                                 self.share(len(self.projects) - 1, f, merge(known, t))
                         project.blocks.append(block)
@@ -587,10 +616,19 @@ class Assembler:
             # the rest of a name (names begin with their code) and of amounts wrapped onto a second line
             # (``10,395.518`` / ``343``) cut by the page break
             rest = [f for f in amounts if shown[f]]
-            name_goes_on = not shown.get("name") or self.rest_of_name(project.texts.get("name", ""), shown["name"])
+            # (or its name shown whole again, or only here: the project above showed none)
+            known = project.texts.get("name", "")
+            name_goes_on = not shown.get("name") or not known or _flat(shown["name"]) == _flat(known) \
+                or self.rest_of_name(known, shown["name"])
             if name_goes_on and rest and all(re.fullmatch(r"\d+", _flat(shown[f])) and "." in before.shown(f)
                                              for f in rest):
                 return True, "its name and amounts are the rest of the project above's, cut by the page break"
+            # the amounts' line cut by the page break, whole in the cells above, here only drawn above this
+            # page's first rule (its cells show none of it): the project above's
+            if all(_digits(shown[f]) == _digits(project.texts.get(f, "")) for f in amounts) \
+                    and all(AmountText(block.shown(f)).blank for f in amounts) \
+                    and (not shown.get("name") or _flat(shown["name"]) == _flat(project.texts.get("name", ""))):
+                return True, "its amounts are the project above's, drawn across the page break"
             # a line cut in half by the page break is drawn on both pages: the amounts' line (its digits, a cut
             # may lose a point) and the name's last line shown again
             if all(_digits(shown[f]) == _digits(project.texts.get(f, "")) for f in amounts) \

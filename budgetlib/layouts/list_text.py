@@ -62,6 +62,8 @@ class PageText:
         # text of its own they are that cell's (two cells' lines drawn one after the other)
         spans = {id(s): s for s in grid.spans}
         top, self.pad = self.top_aligned(runs, spans)
+        if not top:
+            runs = [part for pieces in runs for part in self.by_cells(pieces, spans)]
         homes: dict[int, int] = {}
         owner: dict[int, int] = {}  # the run whose text a cell holds, where no run begins in it
         hanging: dict[int, int] = {}  # runs whose cell would be another, were the table aligned otherwise
@@ -151,6 +153,10 @@ class PageText:
                     # the first (or last) lines of another cell's text, its rest drawn apart: that cell's
                     self._spans.setdefault(where, []).append(group)  # type: ignore[arg-type]
                     current = where  # type: ignore[assignment]
+                elif kind == "above" and self.over_header(group, pieces.get(("span", home), [])):
+                    # its first lines drawn over the header, at its own pitch: a text overflowing its cell (set in
+                    # its middle) at the top of the page
+                    self._spans.setdefault(home, []).append(group)
                 elif kind == "above" and not all(self.cut(c) for c in group):
                     # the header (or title) drawn just before it: not its text; a line cut in half by the table's
                     # top rule (where a page breaks) is
@@ -211,6 +217,38 @@ class PageText:
                 out.append([])
             out[-1] += b
         return [Run(chars) for chars in out]
+
+    def by_cells(self, pieces: dict[tuple[str, object], list[Char]], spans: dict[int, Span]
+                 ) -> list[dict[tuple[str, object], list[Char]]]:
+        """A run cut where a text set in the middle of its cell, and overflowing it, goes on into the text of the
+        cell below, drawn right after it at (almost) its pitch: its lines down to there are set in the middle of
+        one cell, the lines after them in the middle of the cell below (a text overflowing its cell alone is set
+        in the middle of its cell whole, never in part)."""
+        from ..read.runs import Run
+
+        if sum(kind == "span" for kind, _ in pieces) < 2:
+            return [pieces]
+        chars = sorted((c for group in pieces.values() for c in group), key=lambda c: -c.base)
+        lines: list[list[Char]] = []
+        for c in chars:
+            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
+                lines[-1].append(c)
+            else:
+                lines.append([c])
+        for k in range(1, len(lines)):
+            upper = [c for line in lines[:k] for c in line]
+            lower = [c for line in lines[k:] for c in line]
+            below = {self.span_at(c.x, c.y) for c in lower}
+            if len(below) != 1 or None in below:
+                continue
+            b = below.pop()
+            middle = (max(c.y + c.height / 2 for c in upper) + min(c.y - c.height / 2 for c in upper)) / 2
+            a = self.span_at(upper[0].x, middle)
+            if a is None or a == b or spans[a].c0 != spans[b].c0 or spans[a].r1 >= spans[b].r0:
+                continue
+            if self.aligned(spans[a], upper, False) and self.aligned(spans[b], lower, False):
+                return [self.split(Run(upper)), self.split(Run(lower))]
+        return [pieces]
 
     def span_at(self, x: float, y: float) -> int | None:
         """The id of the data cell at (x, y)."""
@@ -290,6 +328,18 @@ class PageText:
         if top:
             return abs(cell_top - high - self.pad) <= 0.25 * h
         return abs((high + low) / 2 - (cell_top + cell_bottom) / 2) <= 0.25 * h
+
+    def over_header(self, part: list[Char], own: list[Char]) -> bool:
+        """Whether ``part`` (a run's lines above the table's data, over its header) goes on into ``own`` (the
+        run's lines in its cell, two or more) at their pitch: the text of the cell, overflowing above it."""
+        grid_top = self.table.grid.rows_y[0][0]
+        pitch = _pitch(own)
+        if not part or pitch is None or any(not self.table.top < c.y <= grid_top for c in part):
+            return False
+        bases = sorted({round(c.base, 1) for c in (*part, *own)}, reverse=True)
+        h = max(c.height for c in (*part, *own))
+        downs = [a - b for a, b in itertools.pairwise(bases) if a - b > 0.3 * h]
+        return all(abs(d - pitch) <= 0.15 * pitch for d in downs)
 
     def cut(self, c: Char) -> bool:
         """Whether ``c`` is drawn across the table's top or bottom rule, a quarter of its height past it or

@@ -111,6 +111,7 @@ def runs(chars: list[Char]) -> list[Run]:
     follows (on its line, or on its next line down), else begins a run of its own.  A run of one line goes on
     with a line below it only at the page's pitch (its runs of three lines or more: a cell's first line
     chained to the line of the cell below it would take that cell's first line for its own)."""
+    chars = _without_footer(chars)
     first = _runs(chars, None)
     pitches = [(d, h) for r in first for d, h in _pitches(r)[1:]]
     if not pitches:
@@ -118,6 +119,17 @@ def runs(chars: list[Char]) -> list[Run]:
     pitch = sorted(d for d, _ in pitches)[len(pitches) // 2]
     height = sorted(h for _, h in pitches)[len(pitches) // 2]
     return _runs(chars, (pitch, height))
+
+
+def _without_footer(chars: list[Char]) -> list[Char]:
+    """The characters but those of a line that is a page number (第 24 页，共 40 页): drawn under the table
+    where a cell's text going on to the next page is, its first character would be read into that text."""
+    lines: dict[float, list[Char]] = {}
+    for c in chars:
+        lines.setdefault(round(c.base, 1), []).append(c)
+    drop = {base for base, line in lines.items()
+            if _FOOTER.match("".join(c.text for c in sorted(line, key=lambda c: c.x)).strip())}
+    return [c for c in chars if round(c.base, 1) not in drop] if drop else chars
 
 
 def _pitches(run: Run) -> list[tuple[float, float]]:
@@ -137,6 +149,11 @@ def _runs(chars: list[Char], page: tuple[float, float] | None) -> list[Run]:
     active: list[_Open] = []
     for k, c in enumerate(chars):
         run = next((r for r in reversed(active) if r.takes(c, r is active[-1], page)), None)
+        if run is not None and _beside(run.chars[-1], c):
+            # taken by a run whose line lies a little above or below (a text drawn over another's line): a run
+            # on its own line that takes it is its text's
+            run = next((r for r in reversed(active) if r is not run and _on_line(r.chars[-1], c)
+                        and r.takes(c, r is active[-1], page)), run)
         if run is None:
             run = _Open(c, k)
             active.append(run)
@@ -149,6 +166,15 @@ def _runs(chars: list[Char], page: tuple[float, float] | None) -> list[Run]:
     done += active
     out = [Run(r.chars) for r in sorted(done, key=lambda r: r.order)]
     return [r for r in out if not _FOOTER.match(r.text.strip())]
+
+
+def _on_line(last: Char, c: Char) -> bool:
+    return abs(last.base - c.base) <= 0.1 * max(last.height, c.height, 1.0)
+
+
+def _beside(last: Char, c: Char) -> bool:
+    h = max(last.height, c.height, 1.0)
+    return 0.1 * h < abs(last.base - c.base) <= 0.3 * h
 
 
 class PageChars:
