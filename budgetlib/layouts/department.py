@@ -14,7 +14,8 @@ prints inside it, ``read.chars``) by its labels, which are data (``resources/lay
   page that continues the table with other grid columns (the label column left out, cells merged otherwise)
   is read by the same bands; merged 一级/二级 cells are carried down to each of their rows, and across a page
   break where one side of the cut prints the text and the other a blank cell touching the cut
-  (``extraction_doubt`` unless the cell is open at the cut on both sides: a guess is never silent);
+  (``extraction_doubt`` unless the page draws no rule at the cut, the levels form a framework's pair, or the
+  indicators' numbers run on through it: a guess is never silent, ``_joined``);
 - where 一级/二级 are not columns and the indicator's text begins with them (北京:
   ``产出指标数量指标举办线下招聘会场次``), they are split off by the frameworks' names
   (``resources/frameworks.toml``), never guessed: what does not split is kept whole.
