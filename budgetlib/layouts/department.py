@@ -14,7 +14,8 @@ prints inside it, ``read.chars``) by its labels, which are data (``resources/lay
   page that continues the table with other grid columns (the label column left out, cells merged otherwise)
   is read by the same bands; merged 一级/二级 cells are carried down to each of their rows, and across a page
   break where one side of the cut prints the text and the other a blank cell touching the cut
-  (``extraction_doubt`` unless the cell is open at the cut on both sides: a guess is never silent);
+  (``extraction_doubt`` unless the page draws no rule at the cut, the levels form a framework's pair, or the
+  indicators' numbers run on through it: a guess is never silent, ``_joined``);
 - where 一级/二级 are not columns and the indicator's text begins with them (北京:
   ``产出指标数量指标举办线下招聘会场次``), they are split off by the frameworks' names
   (``resources/frameworks.toml``), never guessed: what does not split is kept whole.
@@ -25,7 +26,8 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -34,9 +36,11 @@ from ..indicators import Indicator
 from ..messages import say
 from ..model import DepartmentTarget, Document, Finding
 from ..values import parse_value, vocabulary
+from .base import squash
 
 if TYPE_CHECKING:
     from ..read.cells import Grid, Span
+    from ..read.chars import Char, Rules
     from ..read.source import LayoutReading, Source
 
 _WS = re.compile(r"\s+")
@@ -57,6 +61,7 @@ class Vocabulary:
     labels: dict[str, tuple[str, ...]]
     columns: dict[str, tuple[str, ...]]
     plain: tuple[str, ...]
+    numbered: re.Pattern  # an indicator's own number (指标3：…), which ties a 二级 cell's rows across a break
 
 
 def norm(text: str) -> str:
@@ -74,7 +79,7 @@ def vocab() -> Vocabulary:
     return Vocabulary(tuple(re.compile(t) for t in data["titles"]),
                       {k: tuple(norm(w) for w in v) for k, v in data["labels"].items()},
                       {k: tuple(norm(w) for w in v) for k, v in data["columns"].items()},
-                      tuple(data["nature"]["plain"]))
+                      tuple(data["nature"]["plain"]), re.compile(data["joins"]["numbered"]))
 
 
 def label_of(text: str) -> str | None:
@@ -161,7 +166,10 @@ class _Table:
     rows: list[dict] = field(default_factory=list)  # each indicator row: column → text, page, cut flags
     pages: list[int] = field(default_factory=list)
     issues: list[_Issue] = field(default_factory=list)
-    doubts: dict[int, list[str]] = field(default_factory=dict)  # page → why
+    doubts: dict[int, list[tuple[str, dict]]] = field(default_factory=dict)  # page → why (message key, params)
+    said: list[str] = field(default_factory=list)  # how each cut cell was joined (for the notes)
+    unnamed: set[str] = field(default_factory=set)  # columns read under a blank header cell (checked at the end)
+    rules: Callable[[int, Grid], Rules | None] | None = None  # the rules a page draws, in a grid's frame
     goal_open: bool = False  # the goal's cell reaches the page foot (it may go on on the next page)
     closed: bool = False  # another table began after it
 
@@ -199,23 +207,35 @@ class Department:
     # -- reading -----------------------------------------------------------------------------------------
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
-        from ..read.chars import checked, outside, page_chars
+        from ..read.chars import checked, outside, page_chars, page_rules, rules_of
         from ..read.context import department_and_unit
         from ..read.source import LayoutReading
 
         titled = {p for p in pages if self.claims(source.text(p))}
         grids = source.grids(pages)
         chars = page_chars(source.path, pages)
+        drawn: dict[int, list[Rules]] = {}
+
+        def rules(page: int, grid: Grid) -> Rules | None:
+            """The rules ``page`` draws, in ``grid``'s frame (read when a cut or a missing column asks)."""
+            if page not in drawn:
+                drawn[page] = page_rules(source.path, page)
+            return rules_of(grid, drawn[page])
+
         tables: list[_Table] = []
         current: _Table | None = None
         for p in pages:
             mine: list[Grid] = []
+            placed: list[tuple[float, float, float, float]] = []  # text placed outside the grids' boxes
             text = source.text(p)
             for k, grid in enumerate(grids.get(p, [])):
                 grid, fixed = checked(grid, chars.get(p, []))
                 for old, new in fixed:
                     notes.append(f"page {p}: department table cell rows {old.r0}-{old.r1} cols {old.c0}-{old.c1} "
                                  f"read again from the page's characters ({old.text[:30]!r} → {new.text[:30]!r})")
+                if outside([grid], chars.get(p, [])).strip():
+                    grid, boxes = self._unclipped(source, grid, p, notes)
+                    placed += boxes
                 header = self._header(grid)
                 starts = self._starts(grid)
                 if p in titled and starts:  # a table begins: its department part
@@ -233,17 +253,18 @@ class Department:
                 else:
                     current = None
                     continue
-                self._read_grid(current, grid, header, p)
+                current.rules = current.rules or rules
+                grid = self._read_grid(current, grid, header, p, chars.get(p, []), notes)
                 mine.append(grid)
             if mine:
-                left = outside(mine, chars.get(p, []))
+                left = outside(mine, chars.get(p, []), placed)
                 stray = [] if label_of(left) else [ln for ln in left.splitlines()
                                                    if ln.strip() and label_of(ln) is None
                          and not _YEAR_LINE.match(_WS.sub("", ln)) and not any(t.search(_WS.sub("", ln))
                                                                                 for t in vocab().titles)]
                 if stray and current is not None:
-                    current.doubts.setdefault(p, []).append("text beside the table's cells: "
-                                                            + "／".join(s.strip()[:20] for s in stray[:3]))
+                    current.doubts.setdefault(p, []).append(
+                        ("stray", {"text": "／".join(s.strip()[:20] for s in stray[:3])}))
             if not mine:
                 current = None  # a table does not skip a page
         department, amount_unit = department_and_unit(source.texts, sorted(titled) or pages)
@@ -253,6 +274,7 @@ class Department:
             table.department = table.department or department
             table.amount_unit = table.amount_unit or amount_unit
             made = self._targets(table)
+            notes += table.said
             targets += made
             issues += [(table, i) for i in table.issues]
             notes.append(f"department table on page(s) {table.pages}: {table.department or '(no name)'}, "
@@ -273,8 +295,10 @@ class Department:
                                    actual=i.actual, rule=i.rule))
             for table in tables:
                 for page, why_ in sorted(table.doubts.items()):
+                    why = ("；" if lang == "zh" else "; ").join(
+                        say(f"extraction_doubt.department_why.{key}", lang, **params) for key, params in why_)
                     out.append(Finding("extraction_doubt", "error", doc.source, page, table.department, "", None,
-                                       say("extraction_doubt.department", lang, page=page, why="；".join(why_)),
+                                       say("extraction_doubt.department", lang, page=page, why=why),
                                        field="rows", rule="extraction_doubt.department"))
             return out
 
@@ -294,7 +318,7 @@ class Department:
                 return False
         if header is not None and table.bands:
             found = {column_of(s.text) for s in grid.starting(header) if s.r1 == header} - {None}
-            return found == set(table.bands)
+            return found == set(table.bands) - table.unnamed
         return True
 
     @staticmethod
@@ -325,7 +349,9 @@ class Department:
         """Whether a grid prints the part above the indicators (a department's name, its goal, money, tasks)."""
         return any(label_of(s.text) in ("department", "goal", "tasks", "amounts") for s in grid.spans)
 
-    def _read_grid(self, table: _Table, grid: Grid, header: int | None, page: int) -> None:
+    def _read_grid(self, table: _Table, grid: Grid, header: int | None, page: int, frames: list[list[Char]],
+                   notes: list[str]) -> Grid:
+        """The grid's part of the table read into it; the grid as read (with a column it left out, ``_widen``)."""
         if page not in table.pages:
             table.pages.append(page)
         used: set[int] = set()
@@ -333,16 +359,118 @@ class Department:
         if not table.bands or header is not None:
             self._above(table, grid, range(0, top), used, page)
         if header is not None:
+            named = not table.bands
             for s in grid.starting(header):
                 col = column_of(s.text)
                 if col and (s.r1 == header or label_of(s.text) != "section") and col not in table.bands:
                     table.bands[col] = _box(grid, s)
                     table.headers[col] = s.text
                 used.add(id(s))
+            if named:
+                self._unnamed(table, grid, header, used, notes)
             body = range(header + 1, grid.n_rows)
         else:
+            grid = self._widen(table, grid, page, frames, notes)
             body = range(top, grid.n_rows) if table.bands else range(0)
         self._body(table, grid, body, page, used)
+        return grid
+
+    @staticmethod
+    def _unnamed(table: _Table, grid: Grid, header: int, used: set[int], notes: list[str]) -> None:
+        """A header that names 二级指标 and leaves the cell left of it blank (西安 工业和信息化局: ``| 二级指标 |
+        指标内容 | 指标值``, 产出指标 … printed under the blank): that column is read as 一级指标 when every cell
+        of it the table prints is a 一级 name of an indicator framework (``_settle_unnamed``, at the end)."""
+        if "level1" in table.bands or "level2" not in table.bands:
+            return
+        l2 = next((s for s in grid.starting(header) if column_of(s.text) == "level2"), None)
+        left = grid.at(header, l2.c0 - 1) if l2 is not None and l2.c0 > 0 else None
+        if left is None or left.text.strip() or left.r0 != header or left.r1 != header:
+            return
+        table.bands = {"level1": _box(grid, left), **table.bands}
+        table.headers = {"level1": "一级指标", **table.headers}
+        table.unnamed.add("level1")
+        used.add(id(left))
+        notes.append(f"page {grid.page}: the header cell left of {table.headers['level2']} is blank: its column is "
+                     "read as 一级指标 if all it prints are 一级 names")
+
+    def _widen(self, table: _Table, grid: Grid, page: int, frames: list[list[Char]], notes: list[str]) -> Grid:
+        """A page that goes on with the table where camelot's grid leaves out the 一级/二级 column(s) at its left
+        (西安 商务局: a merged 一级 cell running down the whole page, no rule crossing it, is no grid column):
+        the column is added as one cell spanning the grid's rows when the page draws it so (a rule down each
+        side over the grid's height, none across it between its top and bottom), with the characters printed
+        inside it; else the grid is left as it is (its text then is text beside the cells: a doubt)."""
+        from ..read.cells import Grid as Grid_
+        from ..read.cells import Span as Span_
+        from ..read.chars import frame, lines
+
+        for f in ("level2", "level1"):  # the nearest the grid first
+            if f not in table.bands:
+                continue
+            x0, x1 = table.bands[f]
+            left = grid.cols_x[0][0]
+            if x1 - left > 3 or left - x1 > 3:
+                continue  # in the grid, or not beside it
+            drawn = table.rules(page, grid) if table.rules else None
+            chars = frame(grid, frames)
+            if drawn is None or chars is None:
+                continue
+            top, bottom = grid.rows_y[0][0], grid.rows_y[-1][1]
+            if drawn.down(x0, bottom, top) < 0.95 or drawn.down(x1, bottom, top) < 0.95:
+                continue
+            if any(bottom + 2 < y < top - 2 and drawn.across(y, x0, x1) > 0.1 for y, _, _ in drawn.h):
+                continue  # the column is cut into cells the grid does not know: left to the doubt
+            inside = [c for c in chars if x0 <= c.cx <= left and bottom <= c.cy <= top and not c.text.isspace()]
+            text = lines(inside)
+            cell = Span_(0, grid.n_rows - 1, 0, 0, squash(text), text,
+                         drawn.across(top, x0, left) < 0.1, drawn.across(bottom, x0, left) < 0.1)
+            spans = [cell] + [replace(s, c0=s.c0 + 1, c1=s.c1 + 1) for s in grid.spans]
+            grid = Grid_(grid.page, spans, grid.n_rows, grid.n_cols + 1, grid.rows_y, [(x0, left), *grid.cols_x])
+            notes.append(f"page {page}: the {table.headers.get(f, f)} column ({x0:.0f}–{left:.0f} pt) is drawn as "
+                         f"one cell down the page, outside camelot's grid: read as such ({cell.text!r})")
+        return grid
+
+    @staticmethod
+    def _unclipped(source: Source, grid: Grid, page: int,
+                   notes: list[str]) -> tuple[Grid, list[tuple[float, float, float, float]]]:
+        """Cells whose text runs on past their edge where the producer clips it to the cell (西安 统计局: a
+        one-line 年度总体目标 longer than its cell, the rest drawn beyond the page's edge, clipped): each glyph
+        clipped to a cell's box is that cell's wherever it is drawn (``read.retext``), so the cell is read
+        whole; and the boxes those glyphs take outside the grid (not text beside the table)."""
+        import pypdfium2 as pdfium
+
+        from ..read.chars import box
+        from ..read.retext import _lines, _median, page_glyphs
+
+        pdf = pdfium.PdfDocument(str(source.path))
+        try:
+            glyphs = page_glyphs(pdf[page - 1])
+        finally:
+            pdf.close()
+        unit = _median([g.height for g in glyphs if g.height > 0], 8.0)
+        gl, gb, gr, gt = grid.cols_x[0][0], grid.rows_y[-1][1], grid.cols_x[-1][1], grid.rows_y[0][0]
+
+        def within(g: object, b: tuple[float, float, float, float]) -> bool:
+            return b[0] <= (g.x0 + g.x1) / 2 <= b[2] and b[1] <= g.base + unit / 3 <= b[3]
+
+        spans, placed = [], []
+        for span in grid.spans:
+            b = box(grid, span)
+            away = [g for g in glyphs if g.clip is not None and all(abs(u - v) <= 2 for u, v in zip(g.clip, b))
+                    and not within(g, (gl, gb, gr, gt)) and not g.text.isspace()]
+            here = [g for g in glyphs if within(g, b)]
+            if away and _WS.sub("", "".join(g.text for g in here)) == _WS.sub("", span.lines):
+                text = _lines(here + away, unit)
+                notes.append(f"page {page}: a cell's text runs on past its edge, clipped to the cell when printed: "
+                             f"read whole ({span.text[-10:]!r} → {_WS.sub('', text)[-20:]!r})")
+                span = replace(span, text=squash(text), lines=text)
+                placed.append((min(g.x0 for g in away) - unit, min(g.base for g in away) - unit,
+                               max(g.x1 for g in away) + unit, max(g.base for g in away) + unit))
+            spans.append(span)
+        if not placed:
+            return grid, []
+        from ..read.cells import Grid as Grid_
+
+        return Grid_(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x), placed
 
     # -- the part above the indicators -----------------------------------------------------------------------
 
@@ -361,7 +489,7 @@ class Department:
                          if flat.startswith(w) and len(flat) > len(w) + 8), None)):
                     used.add(id(s))  # the goal's label and text read as one cell (no rule found between them)
                     table.goal = s.text[s.text.index(label[-1]) + 1:].strip() if label[-1] in s.text else s.text
-                    table.doubts.setdefault(page, []).append(f"{label} and its text read as one cell")
+                    table.doubts.setdefault(page, []).append(("one_cell", {"label": label}))
                     continue
                 right = [x for x in grid.row(r) if x.c0 > s.c1 and id(x) not in used and x.r0 >= s.r0]
                 if kind is not None and right and label_of(right[0].text) in (
@@ -402,7 +530,7 @@ class Department:
                 if id(s) not in used and s.text:
                     if table.goal_open and r == 0 and table.page != page:
                         table.goal += s.text  # the rest of the goal, printed at the top of this page
-                        table.doubts.setdefault(page, []).append("整体绩效目标 joined across the page break")
+                        table.doubts.setdefault(page, []).append(("goal_joined", {"prev": table.page}))
                     else:
                         table.lines.append(("", s.text))
                     used.add(id(s))
@@ -544,20 +672,29 @@ class Department:
                 continue  # a blank row of the form
             if stray:
                 table.doubts.setdefault(page, []).append(
-                    f"row {r}: text in no column ({'／'.join(s.text[:15] for s in stray)})")
+                    ("no_column", {"row": (values.get("indicator") or values.get("value") or "")[:20],
+                                   "text": "／".join(s.text[:15] for s in stray)}))
                 for s in stray:
                     used.add(id(s))
             table.rows.append({
                 "page": page, "cells": values,
                 "top": {f: cells[f].r0 == rows.start and not cells[f].text for f in LEVELS if f in cells},
                 "reach": {f: cells[f].r1 == last for f in LEVELS if f in cells},
-                "open": {f: (cells[f].open_top, cells[f].open_bottom) for f in LEVELS if f in cells},
+                # where each 一级/二级 cell's top and bottom edges are drawn (or not): (left, right, top, bottom)
+                "edge": {f: (*_box(grid, cells[f]), grid.rows_y[cells[f].r0][0], grid.rows_y[cells[f].r1][1])
+                         for f in LEVELS if f in cells},
+                "grid": grid,
             })
 
     def _joined(self, table: _Table) -> None:
         """Merged 一级/二级 cells cut by a page break: a blank part touching the cut takes the text printed on
-        the other side of it (a doubt unless both parts are open at the cut)."""
+        the other side of it.  The join is sure when the page draws no rule along the cut on either side of it
+        (the cell is open there: ``_open``, from the rules the page draws, camelot closes every grid's border),
+        or when the rows' 一级 and 二级 then form a pair of an indicator framework (checked once both levels are
+        joined), or, for a 二级 cell, when the indicators' own numbers go on across the cut (指标1、指标2 | 指标3
+        …); else it is kept and said (``extraction_doubt``: a guess is never silent)."""
         rows = table.rows
+        joins: list[tuple[str, int, str, list[dict], bool, bool]] = []
         for f in LEVELS:
             if f not in table.bands:
                 continue
@@ -568,16 +705,16 @@ class Department:
                 before, after = a["cells"][f], b["cells"][f]
                 if bool(before) == bool(after):
                     continue
-                confirmed = a["open"].get(f, (False, False))[1] and b["open"].get(f, (False, False))[0]
                 joined = []
                 if not before and a["reach"].get(f):  # the text printed after the cut: the rows before take it
                     j = k - 1
                     while j >= 0 and rows[j]["page"] == a["page"] and not rows[j]["cells"].get(f) \
                             and rows[j]["reach"].get(f):
                         rows[j]["cells"][f] = after
-                        joined.append(rows[j])
+                        joined.insert(0, rows[j])
                         j -= 1
-                    where = a["page"]
+                    where, printed = a["page"], [r for r in rows[k:] if r["page"] == b["page"]]
+                    run = joined + self._run(printed, f, after)
                 elif not after and b["top"].get(f):  # the text printed before the cut: the rows after take it
                     j = k
                     while j < len(rows) and rows[j]["page"] == b["page"] and not rows[j]["cells"].get(f) \
@@ -585,18 +722,79 @@ class Department:
                         rows[j]["cells"][f] = before
                         joined.append(rows[j])
                         j += 1
-                    where = b["page"]
+                    where, printed = b["page"], [r for r in reversed(rows[:k]) if r["page"] == a["page"]]
+                    run = list(reversed(self._run(printed, f, before))) + joined
                 else:
                     continue
-                # the rows' 一级 and 二级 then form a pair of an indicator framework: the join is the table's
-                confirmed = confirmed or all(_pair(r["cells"].get("level1", ""), r["cells"].get("level2", ""))
-                                             for r in joined)
-                if not confirmed:
-                    table.doubts.setdefault(where, []).append(
-                        f"{table.headers.get(f, f)} cell cut by the page break joined with the page "
-                        f"{'after' if where == a['page'] else 'before'}: {before or after}")
+                drawn = self._open(table, a, f, "bottom") and self._open(table, b, f, "top")
+                numbered = f == "level2" and self._numbered(run)
+                joins.append((f, where, before or after, joined, "rules" if drawn else "numbers" if numbered else "",
+                              where == a["page"]))
+        for f, where, text, joined, sure, forward in joins:
+            # the rows' 一级 and 二级 then form a pair of an indicator framework: the join is the table's
+            if not sure and all(_pair(r["cells"].get("level1", ""), r["cells"].get("level2", "")) for r in joined):
+                sure = "framework pair"
+            table.said.append(f"page {where}: {norm(table.headers.get(f, f))} cell cut by the page break: {len(joined)} "
+                              f"blank row(s) take {text!r} ({'confirmed by ' + sure if sure else 'unconfirmed'})")
+            if sure:
+                continue
+            other = joined[-1]["page"] + 1 if forward else joined[0]["page"] - 1
+            table.doubts.setdefault(where, []).append(
+                ("joined", {"label": norm(table.headers.get(f, f)), "text": text, "page": where, "other": other,
+                            "n": len(joined)}))
+
+    @staticmethod
+    def _run(rows: list[dict], f: str, text: str) -> list[dict]:
+        """The rows, from the cut on, that print ``text`` in column ``f`` (one cell's rows), in that order."""
+        out = []
+        for r in rows:
+            if r["cells"].get(f) != text:
+                break
+            out.append(r)
+        return out
+
+    @staticmethod
+    def _numbered(run: list[dict]) -> bool:
+        """Whether the indicators of a 二级 cell's rows, in printed order, number themselves 1, 2, 3 … through."""
+        numbers = []
+        for r in run:
+            m = vocab().numbered.match(r["cells"].get("indicator", ""))
+            if m is None:
+                return False
+            numbers.append(int(m.group(1)))
+        return len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1))
+
+    @staticmethod
+    def _open(table: _Table, row: dict, f: str, side: str) -> bool:
+        """Whether the page draws no rule along the top (``side`` "top") or bottom edge of the row's ``f``
+        cell: False when it draws one, or when the page's rules cannot be placed in the grid's frame."""
+        drawn = table.rules(row["page"], row["grid"]) if table.rules else None
+        if drawn is None or f not in row["edge"]:
+            return False
+        x0, x1, top, bottom = row["edge"][f]
+        return drawn.across(top if side == "top" else bottom, x0, x1) < 0.1
+
+    @staticmethod
+    def _settle_unnamed(table: _Table) -> None:
+        """A column read under a blank header cell (``_unnamed``) stays 一级指标 when every cell of it the
+        table prints is a 一级 name of an indicator framework; else it is no column, and what it prints is
+        said (``extraction_doubt``), not read."""
+        for f in sorted(table.unnamed):
+            names = {_WS.sub("", l1) for l1, _ in _levels()}
+            printed = [r for r in table.rows if r["cells"].get(f)]
+            if printed and all(_WS.sub("", r["cells"][f]) in names for r in printed):
+                continue
+            for r in printed:
+                table.doubts.setdefault(r["page"], []).append(
+                    ("unnamed", {"text": r["cells"][f][:20], "row": r["cells"].get("indicator", "")[:20]}))
+            for r in table.rows:
+                r["cells"].pop(f, None)
+            del table.bands[f]
+            del table.headers[f]
+            table.unnamed.discard(f)
 
     def _targets(self, table: _Table) -> list[DepartmentTarget]:
+        self._settle_unnamed(table)
         self._joined(table)
         out: list[DepartmentTarget] = []
         seen: dict[tuple, int] = {}

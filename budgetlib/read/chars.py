@@ -159,18 +159,85 @@ def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span
     return Grid(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x), fixed
 
 
-def outside(grids: list[Grid], frames: list[list[Char]]) -> str:
+def outside(grids: list[Grid], frames: list[list[Char]],
+            more: list[tuple[float, float, float, float]] = ()) -> str:
     """The characters printed level with the grids (between the top of the first and the bottom of the last)
-    that fall in none of their cells, as lines."""
+    that fall in none of their cells (nor in the boxes ``more``: what the reader placed otherwise), as lines."""
     chars = frame(grids[0], frames) if grids else None
     if chars is None:
         return ""
     top = max(g.rows_y[0][0] for g in grids)
     bottom = min(g.rows_y[-1][1] for g in grids)
-    boxes = [(g.cols_x[0][0], g.rows_y[-1][1], g.cols_x[-1][1], g.rows_y[0][0]) for g in grids]
+    boxes = [(g.cols_x[0][0], g.rows_y[-1][1], g.cols_x[-1][1], g.rows_y[0][0]) for g in grids] + list(more)
     left = [c for c in chars if bottom <= c.cy <= top and not c.text.isspace()
             and not any(_inside(c, b) for b in boxes)]
     return _lines(left)
 
 
-__all__ = ["Char", "box", "checked", "frame", "outside", "page_chars"]
+def lines(chars: list[Char]) -> str:
+    """Characters as lines by their baselines (``_lines``)."""
+    return _lines(chars)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules a page draws (its lines and the edges of its rectangles: a spreadsheet export draws each
+    border as a thin filled rectangle), PDF points, y up, in one frame of the page."""
+
+    h: tuple[tuple[float, float, float], ...]  # (y, left, right)
+    v: tuple[tuple[float, float, float], ...]  # (x, bottom, top)
+
+    def across(self, y: float, x0: float, x1: float, tol: float = 2.0) -> float:
+        """How much of ``x0``…``x1`` (a fraction) a horizontal rule at ``y`` covers."""
+        return _covered([(a, b) for hy, a, b in self.h if abs(hy - y) <= tol], x0, x1)
+
+    def down(self, x: float, y0: float, y1: float, tol: float = 2.0) -> float:
+        """How much of ``y0``…``y1`` (a fraction) a vertical rule at ``x`` covers."""
+        return _covered([(a, b) for vx, a, b in self.v if abs(vx - x) <= tol], y0, y1)
+
+    def fits(self, grid: Grid) -> float:
+        """The share of the grid's inner boundaries drawn as rules in this frame (the lesser of the share
+        between its rows and that between its columns): the frame is the grid's where nearly all are."""
+        left, right = grid.cols_x[0][0], grid.cols_x[-1][1]
+        bottom, top = grid.rows_y[-1][1], grid.rows_y[0][0]
+        ys = [b for _, b in grid.rows_y[:-1]]
+        xs = [b for _, b in grid.cols_x[:-1]]
+        rows = sum(self.across(y, left, right) > 0.02 for y in ys) / max(len(ys), 1)
+        cols = sum(self.down(x, bottom, top) > 0.02 for x in xs) / max(len(xs), 1)
+        return min(rows, cols)
+
+
+def _covered(parts: list[tuple[float, float]], lo: float, hi: float) -> float:
+    if hi <= lo:
+        return 0.0
+    spans = sorted((max(a, lo), min(b, hi)) for a, b in parts if min(b, hi) > max(a, lo))
+    total, end = 0.0, lo
+    for a, b in spans:
+        if b > end:
+            total += b - max(a, end)
+            end = b
+    return total / (hi - lo)
+
+
+def page_rules(path: Path, page: int) -> list[Rules]:
+    """The rules a page draws (pdfplumber's edges of its lines, rectangles and curves), in each frame it
+    may be in (as ``page_chars``: the page box's origin added or not); ``rules_of`` takes the grid's."""
+    import pdfplumber
+
+    with pdfplumber.open(str(path), pages=[page]) as pdf:
+        pg = pdf.pages[0]
+        h = tuple((float(e["y0"]), float(e["x0"]), float(e["x1"])) for e in pg.edges if e["orientation"] == "h")
+        v = tuple((float(e["x0"]), float(e["y0"]), float(e["y1"])) for e in pg.edges if e["orientation"] == "v")
+        ox, oy = float(pg.mediabox[0]), float(pg.mediabox[1])
+    return [Rules(tuple((y + dy, a + dx, b + dx) for y, a, b in h), tuple((x + dx, a + dy, b + dy) for x, a, b in v))
+            for dx in dict.fromkeys([0.0, -ox, ox]) for dy in dict.fromkeys([0.0, -oy, oy])]
+
+
+def rules_of(grid: Grid, frames: list[Rules]) -> Rules | None:
+    """The page's rules in the grid's frame: the frame in which nine in ten of the grid's inner boundaries
+    are drawn (None when in none: the reader cannot tell where the rules are, and says nothing of them)."""
+    best = max(frames, key=lambda r: r.fits(grid), default=None)
+    return best if best is not None and best.fits(grid) >= 0.9 else None
+
+
+__all__ = ["Char", "Rules", "box", "checked", "frame", "lines", "outside", "page_chars", "page_rules", "rules_of"]
