@@ -58,6 +58,7 @@ SEVERITY = {
     "level_missing": "warning",  # a department target without its 一级/二级/三级指标 where the table has them
     "indicator_unnamed": "warning",  # a row of an indicator list (or form) that prints no indicator name
     "indicator_level_missing": "warning",  # a form's 一级 / 二级 / 三级 cell left blank (layouts.project_form)
+    "text_clipped": "warning",  # a cell's text runs past its edge and is cut off on the printed page (read whole)
 }
 
 

@@ -224,6 +224,7 @@ class Department:
 
         tables: list[_Table] = []
         current: _Table | None = None
+        clipped: list[tuple[int, str, str]] = []  # (page, the text the page shows, the whole text)
         for p in pages:
             mine: list[Grid] = []
             placed: list[tuple[float, float, float, float]] = []  # text placed outside the grids' boxes
@@ -234,8 +235,9 @@ class Department:
                     notes.append(f"page {p}: department table cell rows {old.r0}-{old.r1} cols {old.c0}-{old.c1} "
                                  f"read again from the page's characters ({old.text[:30]!r} → {new.text[:30]!r})")
                 if outside([grid], chars.get(p, [])).strip():
-                    grid, boxes = self._unclipped(source, grid, p, notes)
+                    grid, boxes, cut = self._unclipped(source, grid, p, notes)
                     placed += boxes
+                    clipped += [(p, shown, whole) for shown, whole in cut]
                 header = self._header(grid)
                 starts = self._starts(grid)
                 if p in titled and starts:  # a table begins: its department part
@@ -277,6 +279,9 @@ class Department:
             notes += table.said
             targets += made
             issues += [(table, i) for i in table.issues]
+            issues += [(table, _Issue("text_clipped", "text_clipped", page, {
+                "name": table.department, "page": page, "shown": shown[-12:], "tail": whole[len(shown):][:40]}))
+                for page, shown, whole in clipped if page in table.pages]
             notes.append(f"department table on page(s) {table.pages}: {table.department or '(no name)'}, "
                          f"{len(made)} targets, columns {list(table.bands)}, {len(table.lines)} other lines"
                          + (f"; in doubt: {table.doubts}" if table.doubts else ""))
@@ -430,12 +435,13 @@ class Department:
         return grid
 
     @staticmethod
-    def _unclipped(source: Source, grid: Grid, page: int,
-                   notes: list[str]) -> tuple[Grid, list[tuple[float, float, float, float]]]:
+    def _unclipped(source: Source, grid: Grid, page: int, notes: list[str]
+                   ) -> tuple[Grid, list[tuple[float, float, float, float]], list[tuple[str, str]]]:
         """Cells whose text runs on past their edge where the producer clips it to the cell (西安 统计局: a
         one-line 年度总体目标 longer than its cell, the rest drawn beyond the page's edge, clipped): each glyph
         clipped to a cell's box is that cell's wherever it is drawn (``read.retext``), so the cell is read
-        whole; and the boxes those glyphs take outside the grid (not text beside the table)."""
+        whole; the boxes those glyphs take outside the grid (not text beside the table); and each such cell's
+        text as the page shows it and whole (a defect of the printed table: said as ``text_clipped``)."""
         import pypdfium2 as pdfium
 
         from ..read.chars import box
@@ -452,7 +458,7 @@ class Department:
         def within(g: object, b: tuple[float, float, float, float]) -> bool:
             return b[0] <= (g.x0 + g.x1) / 2 <= b[2] and b[1] <= g.base + unit / 3 <= b[3]
 
-        spans, placed = [], []
+        spans, placed, cut = [], [], []
         for span in grid.spans:
             b = box(grid, span)
             away = [g for g in glyphs if g.clip is not None and all(abs(u - v) <= 2 for u, v in zip(g.clip, b))
@@ -462,15 +468,16 @@ class Department:
                 text = _lines(here + away, unit)
                 notes.append(f"page {page}: a cell's text runs on past its edge, clipped to the cell when printed: "
                              f"read whole ({span.text[-10:]!r} → {_WS.sub('', text)[-20:]!r})")
+                cut.append((_WS.sub("", span.lines), _WS.sub("", text)))
                 span = replace(span, text=squash(text), lines=text)
                 placed.append((min(g.x0 for g in away) - unit, min(g.base for g in away) - unit,
                                max(g.x1 for g in away) + unit, max(g.base for g in away) + unit))
             spans.append(span)
         if not placed:
-            return grid, []
+            return grid, [], []
         from ..read.cells import Grid as Grid_
 
-        return Grid_(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x), placed
+        return Grid_(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x), placed, cut
 
     # -- the part above the indicators -----------------------------------------------------------------------
 
