@@ -103,7 +103,7 @@ def continued_not_at_foot() -> dict:
     d.new_page()
     d.ops[-1].insert(0, ("text", d.x0, d.size[1] - 28, "续表", "left", 9))
     _untitled(d, year, _grid_only(more), fresh=False)
-    return {"year": year, "forms": [_truth(form, pages)], "doubts": [(2, "extraction_doubt.form_orphan.after")],
+    return {"year": year, "forms": [_truth(form, pages)], "doubts": [(2, "extraction_doubt.form_orphan.foot")],
             "drawer": d}
 
 
@@ -138,8 +138,10 @@ def after_table() -> dict:
 
 def after_department() -> dict:
     """A form, the department-level table (部门整体…, ending half way down its page), then a form's indicator
-    grid with the same columns, no name field, no title: not the department's targets (its table did not run
-    to the foot), an ``extraction_doubt``."""
+    grid with the same columns, no name field, no title: it should not be the department's targets (its
+    table did not run to the foot) but an ``extraction_doubt``.  Not so yet: the department-level layout
+    reads the grid as its table going on (``tests/test_project_form.py`` marks it, xfail); a page left blank
+    below a table does not say it ended there (西安应急管理局 p.40 goes on after 40 % of a page blank)."""
     year, (form, orphan) = _forms("pages:department", 2, indicators=6)
     d = Drawer(S)
     pages = d.form(TITLE, year, form_lines(form, S), fresh=True)
@@ -157,7 +159,7 @@ def after_department() -> dict:
     _ruled(d, cols, [["", "一级指标", "二级指标", "三级指标", "指标值", "分值权重"]]
            + [["", *t] for t in targets])
     _untitled(d, year, _grid_only(orphan))
-    return {"year": year, "forms": [_truth(form, pages)], "doubts": [(3, "extraction_doubt.form_orphan.after")],
+    return {"year": year, "forms": [_truth(form, pages)], "doubts": [(3, "extraction_doubt.department")],
             "targets": [list(t[:4]) for t in targets], "drawer": d}
 
 
