@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fidelity_forms import NARRATIVE, ROOT, TITLES, Drawer, Setting, _vocabulary, form_lines, random_truth  # noqa: E402
+from fidelity_forms import NARRATIVE, ROOT, TITLES, Drawer, Setting, _vocabulary, form_lines, random_truth
 
 OUT = ROOT / "tests" / "fixtures" / "form_pages"
 S = Setting(style="xian", orientation="portrait", repeat=True)
@@ -152,7 +152,8 @@ def after_department() -> dict:
     wide = [xs[0], xs[3], xs[-1]]
     _ruled(d, wide, [["部门（单位）名称", form["department"]], ["年度主要任务", "保障机关正常运转"],
                      ["年度总体目标", "完成年度各项工作任务"]], height=26)
-    targets = [("产出指标", "数量指标", "保障人数", "≥120人", "20"), ("产出指标", "质量指标", "资金支付准确率", "100%", "20"),
+    targets = [("产出指标", "数量指标", "保障人数", "≥120人", "20"),
+               ("产出指标", "质量指标", "资金支付准确率", "100%", "20"),
                ("效益指标", "社会效益指标", "工作任务完成率", "≥95%", "30"),
                ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "20")]
     cols = [xs[0], xs[1], xs[2], xs[3], xs[5], xs[6], xs[7]]

@@ -17,8 +17,11 @@ What the layout checks itself (the checks every layout shares run on its rows af
 against the lines printed as its parts: 当年预算 against 市级支出 + 补助区县, 实施期资金总额 against its own
 财政拨款 + 其他资金), ``amount_unparsed`` for those lines, and ``extraction_doubt`` where its own reading is
 not confirmed: indicator rows at the top of a page that no form above them can be seen to continue (their
-columns do not match, or no form is open), text printed below a form's ruled head that no cell holds, and
-two name cells beside one value cell whose second begins like an indicator of its own.  Empty templates
+columns do not match, or no form is open, or the form before did not run to the foot of its page), a
+form's head on a page not taken for a form's, text printed below a form's ruled head that no cell holds,
+and two name cells beside one value cell whose second begins like an indicator of its own.  A page no
+layout has that prints a form's indicator grid (``indicator_grid``) is given to this layout by
+``document._claims``: never a page lost without a word.  Empty templates
 give nothing (logged).
 """
 
