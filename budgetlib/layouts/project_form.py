@@ -17,8 +17,11 @@ What the layout checks itself (the checks every layout shares run on its rows af
 against the lines printed as its parts: 当年预算 against 市级支出 + 补助区县, 实施期资金总额 against its own
 财政拨款 + 其他资金), ``amount_unparsed`` for those lines, and ``extraction_doubt`` where its own reading is
 not confirmed: indicator rows at the top of a page that no form above them can be seen to continue (their
-columns do not match, or no form is open), text printed below a form's ruled head that no cell holds, and
-two name cells beside one value cell whose second begins like an indicator of its own.  Empty templates
+columns do not match, or no form is open, or the form before did not run to the foot of its page), a
+form's head on a page not taken for a form's, text printed below a form's ruled head that no cell holds,
+and two name cells beside one value cell whose second begins like an indicator of its own.  A page no
+layout has that prints a form's indicator grid (``indicator_grid``) is given to this layout by
+``document._claims``: never a page lost without a word.  Empty templates
 give nothing (logged).
 """
 
@@ -59,6 +62,18 @@ _PAGE_NUMBER = re.compile(r"[—\-－]*\d+[—\-－]*|第\d+页(?:[,，]?共\d+�
 # the indicator header as a page's text prints it
 _HEADER = re.compile(r"一级指标.{0,12}(?:二级指标|三级指标)|(?:三级指标|指标内容|指标名称).{0,40}(?:指标值|指标性质)")
 _NUMBERED = re.compile(r"^\s*(?:指标\s*\d+|\d+\s*[、.．:：])")
+
+
+def indicator_grid(text: str) -> bool:
+    """A page that prints a form's indicator grid and nothing that names it: the header's 一级指标, 二级指标,
+    三级指标 and 指标值, and no name label, no 绩效目标表 title, no label of the department-level table.  Such a
+    page is a form's rows going on, or a form whose head is not seen: ``document._claims`` gives it to the
+    form layout when no layout has it (its rows are read where they continue a form, else said)."""
+    flat = _flat(text)
+    voc = vocabulary()
+    return (all(w in flat for w in ("一级指标", "二级指标", "三级指标", "指标值"))
+            and not any(w in flat for w in voc.head["name"]) and not any(w in flat for w in voc.not_form)
+            and _ANY_TITLE.search(flat) is None)
 
 
 @dataclass(frozen=True)
@@ -335,6 +350,7 @@ class _Reader:
         self.first_row = 0  # the first indicator row of a continuation, in its grid
         self.template: _Columns | None = None  # the last indicator columns read (a form without a header)
         self.other: int | None = None  # the last page where another table (the department's) was seen
+        self.found: dict[int, list[Grid]] = {}  # each page's ruled tables
 
     # -- the head -------------------------------------------------------------------------------------
 
@@ -586,7 +602,7 @@ class _Reader:
                 if tried or not any(s.text for s in grid.row(r)):
                     continue
                 tried = True
-                form = self.continued(grid, r, page, top)
+                form = self.continued(grid, r, page, top, claimed)
                 continuing = form is not None
                 if form is None:
                     continue
@@ -638,6 +654,18 @@ class _Reader:
         if len(re.findall(r"[\u4e00-\u9fff]", "".join(rest))) >= 10:
             form.unruled.append((page, _flat(rest[0])[:30]))
 
+    def below(self, page: int) -> str:
+        """What the page prints below its lowest ruled table that keeps it from running to the page's foot
+        (``retext.below``: a line of text of its own, not a page number, a label or a cut cell's characters):
+        '' where it runs to the foot, or the page's glyphs are not known (a scanned page).  A page left blank
+        below its table is not taken to end it: a real form goes on after 40 % of a page left blank (西安
+        应急管理局 p.40, a tall row moved to the next page)."""
+        from ..read.retext import below
+
+        rest = [t for t in below(self.glyphs.get(page, []), self.found.get(page, []))
+                if not head_label(t) and not column_label(t)]
+        return rest[0][:30] if rest else ""
+
     def title_above(self, form: _Form, found: dict[int, list[Grid]]) -> tuple[str, int] | None:
         """The title printed above a form named only by its title, and its page: the last title line between
         the form's first rule and the rule above it on its page; else, for a form whose rules begin its page,
@@ -657,12 +685,20 @@ class _Reader:
                 return titles[-1], page
         return None
 
-    def continued(self, grid: Grid, r: int, page: int, top: bool) -> _Form | None:
+    def continued(self, grid: Grid, r: int, page: int, top: bool, claimed: bool = False) -> _Form | None:
         """The open form if ``grid`` (from row ``r``) continues it: at the top of the page after the form's
         last, or below the form on its own page, with its header printed again or its columns where the
         form's are.  Otherwise the rows are not read: an ``extraction_doubt`` when they look like a form's
         indicator rows, a log line when they are another table."""
         form = self.open
+        heads = [sp for sp in grid.starting(r) if head_label(sp.text) in ("name", "department", "unit", "total",
+                                                                        "period_total")
+                 or (labelled(sp.text) or ("",))[0] == "name"]
+        if heads and not claimed and (form is None or form.columns is not None) and not _header(grid, r):
+            # a form's head (主管部门, 资金金额 …) on a page not taken for a form's (no name field, no title): not
+            # the rows of the form before, whose indicator rows have begun; not read
+            self.doubts.append((page, "extraction_doubt.form_unclaimed", {"text": _flat(heads[0].text)}))
+            return None
         header = next((h for rr in range(r, min(r + 2, grid.n_rows)) if (h := _header(grid, rr)) is not None), None)
         moved = form.columns.moved(grid) if form is not None and form.columns is not None else None
         if self.other is not None and (form is None or self.other >= form.pages[-1]) and self.other >= page - 1:
@@ -688,7 +724,15 @@ class _Reader:
             elif grid.text.strip():
                 self.notes.append(f"page {page}: a ruled table that is neither a form nor a form's rows, not read")
             return None
-        follows = form is not None and ((top and page == form.pages[-1] + 1) or page == form.pages[-1])
+        after = form is not None and top and page == form.pages[-1] + 1
+        if after and (under := self.below(form.pages[-1])):
+            # the form's table did not run to the foot of its page (text printed below it): rows at the top of
+            # the next page cannot be seen to be its own
+            assert form is not None
+            self.doubts.append((page, "extraction_doubt.form_orphan.foot", {
+                "rows": grid.n_rows - r, "prev": form.pages[-1], "name": form.name, "text": under}))
+            return None
+        follows = form is not None and (after or page == form.pages[-1])
         if not follows:
             if top or header is not None:
                 key = "extraction_doubt.form_orphan" + (".none" if form is None else ".after")
@@ -778,6 +822,7 @@ class ProjectForm:
         wanted = [p for p in pages if p not in others]
         found, glyphs = retext(source.path, source.grids(wanted))
         reader = _Reader(source, notes, glyphs)
+        reader.found = found
         for page in wanted:
             for k, grid in enumerate(found.get(page, [])):
                 reader.read_grid(grid, page, top=k == 0, claimed=page in claimed)
@@ -1016,4 +1061,4 @@ def _findings(doc: Document, pairs: list[tuple[_Form, Row]], reader: _Reader, la
     return out
 
 
-__all__ = ["ProjectForm", "column_label", "head_label", "vocabulary"]
+__all__ = ["ProjectForm", "column_label", "head_label", "indicator_grid", "vocabulary"]

@@ -26,6 +26,8 @@ from .source import LayoutReading, Source
 _TITLE_LINE = re.compile(r"^\s*(?:\S ?){0,40}表\s*(?:[（(][^）)]*[）)])?\s*$")
 _NUMBER_LINE = re.compile(r"^\s*((?:预算)?表\s*[\d一二三四五六七八九十]{1,3})\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]+\s*\d{1,4}\s*[-—－–]+|第?\s*\d{1,4}\s*页|\d{1,4})\s*$")
+# a line that says the table goes on (续表, （续表）, 续上表, 接上表): it ends in 表 like a title, but is none
+_GOES_ON_LINE = re.compile(r"^\s*[（(]?\s*(?:续表|续上表|接上表)\s*[\d一二三四五六七八九十]{0,3}\s*[）)]?\s*$")
 
 
 def _head(text: str) -> list[str]:
@@ -39,13 +41,15 @@ def _number(lines: list[str]) -> str | None:
 def continued(pages: list[int], texts: list[str]) -> list[int]:
     """The candidate pages and the page after each, unless that page begins with a title of its own or the
     number of another table (a table printed without its title rows repeated continues with a page of data
-    only: a few lines of indicator text do not say 绩效目标; 西安 prints 表15 again on each page of 表15)."""
+    only: a few lines of indicator text do not say 绩效目标; 西安 prints 表15 again on each page of 表15); a
+    ``续表`` line says the table goes on: it is no title."""
     out = set(pages)
     for p in pages:
         number = _number(_head(texts[p - 1]))
         while p + 1 <= len(texts) and p + 1 not in out:
             lines = _head(texts[p])
-            if not lines or any(_TITLE_LINE.match(ln) for ln in lines) or _number(lines) not in (None, number):
+            if not lines or any(_TITLE_LINE.match(ln) and not _GOES_ON_LINE.match(ln) for ln in lines) \
+                    or _number(lines) not in (None, number):
                 break
             out.add(p + 1)
             p += 1

@@ -18,6 +18,7 @@ from ..checks import SEVERITY, run_checks
 from ..exceptions import InputError, NoTextLayerError, TableNotFoundError
 from ..indicators import parse_indicators
 from ..layouts import LAYOUTS, claimed_pages, unknown_tables
+from ..layouts.project_form import indicator_grid
 from ..messages import say
 from ..model import Document, Finding
 from ..settings import ExtractSettings
@@ -71,13 +72,23 @@ def _claims(texts: list[str]) -> dict[str, list[int]]:
     """Each layout's pages, with the pages that continue its table without a title of their own.  A page is
     read by one layout: the first in the registry's order that claims it; a page no layout claims, by the
     first whose table goes on into it (a 北京 transfer form whose page's text begins with its cells is the
-    form's, not the department table's before it)."""
+    form's, not the department table's before it); a page still without a layout that prints a form's
+    indicator grid, by the form layout (``project_form.indicator_grid``)."""
     claimed = claimed_pages(texts)
     runs = {name: continued(pages, texts) for name, pages in claimed.items()}
     owner: dict[int, str] = {p: name for name, pages in claimed.items() for p in pages}
     for name in LAYOUTS:
         for p in runs.get(name, []):
             owner.setdefault(p, name)
+    # a page no layout has, that prints a form's indicator grid (its header) without a name field or a title
+    # (after a narrative page or a table of another kind), and the pages going on from it: the form layout's,
+    # which reads it where it continues a form and says so where it cannot (never a page lost in silence)
+    grids = [p for p, text in enumerate(texts, start=1) if p not in owner and indicator_grid(text)]
+    if grids:
+        runs["project_form"] = sorted(set(runs.get("project_form", []))
+                                      | {p for p in continued(grids, texts) if p not in owner})
+        for p in runs["project_form"]:
+            owner.setdefault(p, "project_form")
     out = {name: [p for p in pages if owner[p] == name] for name, pages in runs.items()}
     return {name: pages for name, pages in out.items() if pages}
 

@@ -15,6 +15,7 @@ wherever it is drawn.  Coordinates follow pdfminer's (the page's /Rotate and its
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -214,6 +215,28 @@ def text_in(glyphs: list[Glyph], x0: float, x1: float, top: float, bottom: float
     return _lines(inside, unit)
 
 
+# a page's number as its foot prints it: — 26 —, 第 8 页，共 45 页, 8, -8-, 8/45
+_PAGE_NUMBER = re.compile(r"[—\-－–]*\d+[—\-－–]*|第\d+页(?:[,，]?共\d+页)?|\d+/\d+")
+
+
+# a line below a table that says something of its own (a note, a paragraph, the next table's title): a
+# merged cell cut by the page break may draw its few characters below the page's last rule (产出指标, 效)
+_SAYS = 10
+
+
+def below(glyphs: list[Glyph], grids: list[Grid]) -> list[str]:
+    """The lines of ``_SAYS`` characters or more printed below the lowest of a page's ruled tables (white space
+    left out), top to bottom, but a page number: none where the table runs to the page's foot, or only a
+    cell's characters are drawn below it."""
+    if not grids:
+        return []
+    bottom = min(g.rows_y[-1][1] for g in grids)
+    unit = _median([g.height for g in glyphs if g.height > 0], 8.0)
+    under = [g for g in glyphs if g.base + unit / 3 <= bottom - 1]
+    texts = [re.sub(r"\s+", "", "".join(g.text for g in line)) for line in lines_of(under, unit)]
+    return [t for t in texts if len(t) >= _SAYS and not _PAGE_NUMBER.fullmatch(t)]
+
+
 def retext(path: Path, found: dict[int, list[Grid]]) -> tuple[dict[int, list[Grid]], dict[int, list[Glyph]]]:
     """Every grid of ``found`` with its cells' text from the glyphs' positions, and each page's glyphs."""
     out: dict[int, list[Grid]] = {}
@@ -236,4 +259,4 @@ def retext(path: Path, found: dict[int, list[Grid]]) -> tuple[dict[int, list[Gri
     return out, kept
 
 
-__all__ = ["Glyph", "lines_of", "page_glyphs", "retext", "retext_grid", "runs", "text_in"]
+__all__ = ["Glyph", "below", "lines_of", "page_glyphs", "retext", "retext_grid", "runs", "text_in"]
