@@ -467,6 +467,7 @@ class Assembler:
         self.voc, self.notes = voc, notes
         self.projects: list[Project] = []
         self.doubts: list[tuple[int, str]] = []
+        self.page_goes_on = False  # whether the list goes on past the page being read
 
     def doubt(self, page: int, why: str) -> None:
         self.doubts.append((page, why))
@@ -478,6 +479,7 @@ class Assembler:
         previous_on = False
         voc_amounts = set(self.voc.amounts)
         for _table, blocks, goes_on, text in pages:
+            self.page_goes_on = goes_on
             for k, block in enumerate(blocks):
                 texts = {f: c.text for f, c in block.cells.items()}
                 before = previous if (previous is not None and previous_on and k == 0 and block.top) else None
@@ -599,6 +601,12 @@ class Assembler:
         amounts = [f for f in voc.amounts if f in block.cells]
         mine = any(not AmountText(shown[f]).blank for f in amounts)
         if not mine:
+            # a table that numbers its projects: a block with neither a number nor amounts, under a project that
+            # shows its own, that ends on this page (a project begun here shows its number on its page unless it
+            # runs on past it), is the rest of that project
+            if "seq" in block.cells and not _flat(shown.get("seq", "")) and _flat(project.texts.get("seq", "")) \
+                    and not (block.bottom and self.page_goes_on):
+                return True, "it shows neither a number nor amounts of its own, under a numbered project"
             names = [f for f in ("name", "code") if shown.get(f) and not overlaps(project.texts.get(f, ""), shown[f])
                      and not self.rest_of_name(project.texts.get(f, ""), shown[f])]
             if names:
@@ -645,6 +653,16 @@ class Assembler:
             return None, "the block above shows no amounts and holds others below the page's last rule"
         if any(_flat(project.texts.get(f, "")) for f in amounts):
             return False, "the project above, begun on a page before, has its amounts"
+        # a table that numbers its projects: the project above shows neither amounts nor a number, this one the
+        # number after the last one printed (the number and amounts' lines drawn below the break)
+        if "seq" in block.cells and not _flat(project.texts.get("seq", "")) and shown.get("seq"):
+            last = next((_flat(p.texts.get("seq", "")) for p in reversed(self.projects[:-1])
+                         if _flat(p.texts.get("seq", ""))), "")
+            if last.isdigit() and _flat(shown["seq"]).isdigit() and int(_flat(shown["seq"])) == int(last) + 1:
+                return True, "the project above shows neither amounts nor its number; this one shows the number after " \
+                             "the last one printed"
+            return None, "the project above shows neither amounts nor its number, and this one's number does not " \
+                         "follow the last one printed"
         # its name cut by the page break: the part above a project's code alone, or the rest here going on from
         # it; a whole name of its own is a project printed without amounts
         name = project.texts.get("name", "")
