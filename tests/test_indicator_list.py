@@ -266,3 +266,21 @@ def test_a_sum_with_digits_beyond_the_cent_is_checked_exactly():
     found = exact_sums(row("2,651.52", "2,651.5185801"), "x.pdf", "zh")
     assert [(f.check, f.expected, f.actual) for f in found] == [("sum_mismatch", "2651.5185801", "2,651.52")]
     assert exact_sums(row("10.0000000", "9.5740901", "0.4259099"), "x.pdf", "zh") == []
+
+
+def test_beijing_a_cell_across_columns_the_header_prints_apart_is_read_column_by_column(tmp_path):
+    """北京 水务局 p136 (checked by eye): 8919-…应急启闭设备改造提升's goal cell is drawn without its left rule and
+    its 13 一级指标 cells without theirs (one cell of 其他资金, 绩效目标 and 一级指标 to the rules): the goal, an
+    empty 其他资金 and each row's 一级指标 come back apart, as printed."""
+    # the list's first page (its header: the pages after it print none), then pp135–137
+    doc = read_pdf(_pages(_real("北京", "水务局_2026年部门预算.pdf"), [39, 135, 136, 137], tmp_path / "a.pdf"))
+    row = next(r for r in _lists(doc) if "8919" in r.name)
+    assert row.name == "11000026T00000373 8919-水利工程运维类专项-三家店拦河闸应急启闭设备改造提升"
+    assert row.goal == ("通过为拦河闸闸门启闭机增设无电应急装置，用以预防突发事件时能够无电启闭闸门，防止事故的发生。"
+                        "保证设备安全稳定运行及保障上、下游人民生命财产安全。")
+    assert row.amount_texts["total"] == "42.500000" and row.amount_texts["other"] == ""
+    assert [i.level1 for i in row.indicators] == ["满意度指标"] + ["产出指标"] * 9 + ["成本指标"] * 2 + ["效益指标"]
+    assert [i.indicator for i in row.indicators][:2] == ["使用部门满意度", "项目按时完成率"]
+    assert [i.annual_value for i in row.indicators][-3:] == ["≤6.5万元", "≤36万元", "＝100%"]
+    assert row.page == 3
+    assert not [f for f in doc.findings if f.page == 3 and f.check in ("extraction_doubt", "amount_unparsed")]

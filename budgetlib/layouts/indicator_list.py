@@ -43,7 +43,7 @@ from ..config import RESOURCES_DIR
 from ..indicators import Indicator
 from ..messages import say
 from ..model import Document, Finding, Row
-from .base import join_parts
+from .base import join_parts, squash
 from .list_text import PageText, clean
 
 CHUNK = 16  # pages read by camelot a call (``read.grid.CHUNK``)
@@ -342,6 +342,51 @@ def read_blocks(table: PageTable, voc: Vocabulary, text: PageText | None = None)
                 cells[f] = Cell(None, text.absent(f) if text else "", True, True)
         blocks.append(Block(table, cells, _indicator_rows(table, range(a, b), voc, text), a == first, b == last))
     return blocks
+
+
+def apart(table: PageTable, chars: PageChars, voc: Vocabulary, notes: list[str]
+          ) -> tuple[PageTable, list[tuple[int, str]]]:
+    """The table with each data cell that runs across columns its header prints apart (rules left out: 北京
+    水务局 p136, a goal cell without its left rule and the 一级指标 cells beside it without theirs, read as one
+    cell of three columns) cut back into those columns: a project's column (its amounts, goal) one cell down
+    the rows merged, an indicator's column one cell a row, each of the characters that lie in it; and the
+    page in doubt where a character lies across the line between two of them."""
+    from dataclasses import replace
+
+    from ..read.cells import Grid, Span
+    from ..read.rules import _text
+
+    grid, fields = table.grid, table.fields
+    across = [s for s in grid.spans if s.r1 >= table.first and s.r0 < table.last
+              and len({fields[c] for c in s.cols if c in fields}) >= 2]
+    if not across:
+        return table, []
+    page_chars = chars.chars(table.page)
+    cut = {id(s) for s in across}
+    spans = [s for s in grid.spans if id(s) not in cut]
+    doubts: list[tuple[int, str]] = []
+    for s in across:
+        for c in s.cols:
+            f = fields.get(c)
+            parts = [(r, r) for r in s.rows] if f in voc.indicator else [(s.r0, s.r1)]
+            left, right = grid.cols_x[c]
+            for r0, r1 in parts:
+                top, bottom = grid.rows_y[r0][0], grid.rows_y[r1][1]
+                lines = _text([ch for ch in page_chars if left <= ch.x <= right and bottom <= ch.y <= top])
+                spans.append(Span(r0, r1, c, c, squash(lines), lines))
+        top, bottom = grid.rows_y[s.r0][0], grid.rows_y[s.r1][1]
+        lines_x = [grid.cols_x[c][0] for c in s.cols][1:]
+        astride = [ch for ch in page_chars if bottom <= ch.y <= top and not ch.text.isspace()
+                   and any(abs(ch.x - x) < 0.3 * ch.height for x in lines_x)]
+        named = "、".join(dict.fromkeys(fields.get(c, "?") for c in s.cols))
+        notes.append(f"page {table.page}: a cell across the columns {named} (rows {s.r0}-{s.r1}), which the header "
+                     f"prints apart: read column by column")
+        if astride:
+            doubts.append((table.page, f"a cell runs across the columns {named} the header prints apart, and its "
+                                       f"text across the line between them ({''.join(ch.text for ch in astride[:8])!r})"))
+    spans.sort(key=lambda x: (x.r0, x.c0))
+    new = Grid(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x)
+    return replace(table, grid=new), doubts
 
 
 def _indicator_rows(table: PageTable, rows: range, voc: Vocabulary, text: PageText | None) -> list[IndicatorRow]:
@@ -794,6 +839,10 @@ class IndicatorList:
             tables = self.tables(source, pages, notes, chars)
             assembler = Assembler(voc, notes)
             staged = []
+            split: list[tuple[int, str]] = []
+            for k, table in enumerate(tables):
+                tables[k], doubts = apart(table, chars, voc, notes)
+                split += doubts
             for k, table in enumerate(tables):
                 goes_on = k + 1 < len(tables) and tables[k + 1].page == table.page + 1
                 text = PageText(chars, table, goes_on, notes)
@@ -802,6 +851,8 @@ class IndicatorList:
             for _, _, _, text in staged:
                 for page, why in text.doubts:
                     assembler.doubt(page, why)
+            for page, why in split:
+                assembler.doubt(page, why)
             projects = [p for p in assembler.projects if p.rows or any(p.texts.values())]
         finally:
             chars.close()
