@@ -15,7 +15,16 @@ from conftest import FIXTURES
 from budgetlib import read_pdf
 from budgetlib.config import PROJ_ROOT
 from budgetlib.layouts import LAYOUTS
-from budgetlib.layouts.indicator_list import AmountText, IndicatorList, _label_field, annual, clean, code_name, merge, vocabulary
+from budgetlib.layouts.indicator_list import (
+    AmountText,
+    IndicatorList,
+    _label_field,
+    annual,
+    clean,
+    code_name,
+    merge,
+    vocabulary,
+)
 from budgetlib.layouts.performance_targets import PerformanceTargets
 
 sys.path.insert(0, str(PROJ_ROOT / "tools"))

@@ -741,8 +741,9 @@ class Department:
             # the rows' 一级 and 二级 then form a pair of an indicator framework: the join is the table's
             if not sure and all(_pair(r["cells"].get("level1", ""), r["cells"].get("level2", "")) for r in joined):
                 sure = "framework pair"
-            table.said.append(f"page {where}: {norm(table.headers.get(f, f))} cell cut by the page break: {len(joined)} "
-                              f"blank row(s) take {text!r} ({'confirmed by ' + sure if sure else 'unconfirmed'})")
+            table.said.append(f"page {where}: {norm(table.headers.get(f, f))} cell cut by the page break: "
+                              f"{len(joined)} blank row(s) take {text!r} "
+                              f"({'confirmed by ' + sure if sure else 'unconfirmed'})")
             if sure:
                 continue
             other = joined[-1]["page"] + 1 if forward else joined[0]["page"] - 1

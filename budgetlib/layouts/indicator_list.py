@@ -36,7 +36,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..amounts import AMOUNT_FIELDS, PLACES
 from ..config import RESOURCES_DIR
@@ -364,7 +364,7 @@ def apart(table: PageTable, chars: PageChars, voc: Vocabulary, notes: list[str]
     page_chars = chars.chars(table.page)
     cut = {id(s) for s in across}
     spans = [s for s in grid.spans if id(s) not in cut]
-    doubts: list[tuple[int, str]] = []
+    doubts: list[tuple[int, str, dict]] = []
     for s in across:
         for c in s.cols:
             f = fields.get(c)
@@ -382,8 +382,7 @@ def apart(table: PageTable, chars: PageChars, voc: Vocabulary, notes: list[str]
         notes.append(f"page {table.page}: a cell across the columns {named} (rows {s.r0}-{s.r1}), which the header "
                      f"prints apart: read column by column")
         if astride:
-            doubts.append((table.page, f"a cell runs across the columns {named} the header prints apart, and its "
-                                       f"text across the line between them ({''.join(ch.text for ch in astride[:8])!r})"))
+            doubts.append((table.page, "across", {"columns": named, "text": "".join(ch.text for ch in astride[:8])}))
     spans.sort(key=lambda x: (x.r0, x.c0))
     new = Grid(grid.page, spans, grid.n_rows, grid.n_cols, grid.rows_y, grid.cols_x)
     return replace(table, grid=new), doubts
@@ -511,12 +510,14 @@ class Assembler:
     def __init__(self, voc: Vocabulary, notes: list[str]) -> None:
         self.voc, self.notes = voc, notes
         self.projects: list[Project] = []
-        self.doubts: list[tuple[int, str]] = []
+        self.doubts: list[tuple[int, str, tuple]] = []  # (page, reason, its params): messages.toml's list_why
         self.page_goes_on = False  # whether the list goes on past the page being read
 
-    def doubt(self, page: int, why: str) -> None:
-        self.doubts.append((page, why))
-        self.notes.append(f"page {page}: in doubt: {why}")
+    def doubt(self, page: int, why: str, params: dict | None = None) -> None:
+        """Page ``page`` in doubt for reason ``why`` (``extraction_doubt.list_why.<why>``) with ``params``."""
+        params = params or {}
+        self.doubts.append((page, why, tuple(sorted(params.items()))))
+        self.notes.append(f"page {page}: in doubt: {say(f'extraction_doubt.list_why.{why}', 'en', **params)}")
 
     def run(self, pages: list[tuple[PageTable, list[Block], bool, PageText | None]]) -> None:
         """``pages``: each page's table, its blocks, whether the list goes on on the next page, its text."""
@@ -531,7 +532,7 @@ class Assembler:
                 if before is not None:
                     joined, why = self.continues(before, block)
                     if joined is None:
-                        self.doubt(block.page, why)
+                        self.doubt(block.page, *why)
                         joined = False
                     if joined:
                         project = self.projects[-1]
@@ -606,8 +607,7 @@ class Assembler:
             drawn = text.above(cell.span) if text is not None else ""
             there = iter(drawn)
             if not drawn or not all(ch in there for ch in _flat(known)):
-                self.doubt(block.page, f"the {f} printed beside the project above is taken for the one at its top; "
-                                       f"the text layer does not show it there")
+                self.doubt(block.page, "name_not_shown", {"field": f})
 
     def name_above(self, block: Block, before: Block, texts: dict[str, str]) -> None:
         """The project above ends a page with its name cell empty and nothing drawn for it below the rule, and
@@ -618,8 +618,7 @@ class Assembler:
         if project.texts.get("name") or cell is None or cell.span is None or not cell.bottom or not texts.get("name"):
             return
         self.share(len(self.projects) - 1, "name", texts["name"])
-        self.doubt(block.page, "the project ending the page before shows no name; the name at the top of this "
-                               "page is taken for it too")
+        self.doubt(block.page, "name_above")
 
     def inherit_within_page(self, project: Project, block: Block) -> None:
         """A cell shared with the block above on the same page (a name printed beside several blocks) has
@@ -631,8 +630,9 @@ class Assembler:
                 if cell.span is not None and other is not None and other.span is cell.span:
                     project.texts[f] = above.texts.get(f, project.texts[f])
 
-    def continues(self, before: Block, block: Block) -> tuple[bool | None, str]:
-        """Whether ``block`` (the first of its page) goes on with ``before`` (the last of the page before)."""
+    def continues(self, before: Block, block: Block) -> tuple[bool | None, Any]:
+        """Whether ``block`` (the first of its page) goes on with ``before`` (the last of the page before), and why:
+        a reason in words where it is told (True, False), else (None) the doubt's reason and its params."""
         voc = self.voc
         project = self.projects[-1]
         fields = [f for f in voc.project if f in block.cells]
@@ -655,8 +655,7 @@ class Assembler:
             names = [f for f in ("name", "code") if shown.get(f) and not overlaps(project.texts.get(f, ""), shown[f])
                      and not self.rest_of_name(project.texts.get(f, ""), shown[f])]
             if names:
-                return None, (f"the first block prints no amounts, and a {'、'.join(names)} that is not the "
-                              "project above's")
+                return None, ("other_name", {"fields": "、".join(names)})
             return True, "it prints no amounts: the rest of the project above"
         if any(not AmountText(before.shown(f)).blank for f in amounts):
             if all(shown[f] in ("", before.shown(f)) for f in fields):
@@ -695,7 +694,7 @@ class Assembler:
         if held:
             if all(_digits(before.text(f)) == _digits(shown[f]) for f in amounts):  # a cut line may lose a point
                 return True, "the project above holds its amounts below the page's last rule"
-            return None, "the block above shows no amounts and holds others below the page's last rule"
+            return None, ("held_below", {})
         if any(_flat(project.texts.get(f, "")) for f in amounts):
             return False, "the project above, begun on a page before, has its amounts"
         # a table that numbers its projects: the project above shows neither amounts nor a number, this one the
@@ -704,10 +703,9 @@ class Assembler:
             last = next((_flat(p.texts.get("seq", "")) for p in reversed(self.projects[:-1])
                          if _flat(p.texts.get("seq", ""))), "")
             if last.isdigit() and _flat(shown["seq"]).isdigit() and int(_flat(shown["seq"])) == int(last) + 1:
-                return True, "the project above shows neither amounts nor its number; this one shows the number after " \
-                             "the last one printed"
-            return None, "the project above shows neither amounts nor its number, and this one's number does not " \
-                         "follow the last one printed"
+                return True, "the project above shows neither amounts nor its number; this one shows the number " \
+                             "after the last one printed"
+            return None, ("number_not_following", {})
         # its name cut by the page break: the part above a project's code alone, or the rest here going on from
         # it; a whole name of its own is a project printed without amounts
         name = project.texts.get("name", "")
@@ -717,7 +715,7 @@ class Assembler:
         if code_only or rest or self.rest_of_name(name, shown.get("name", "")):
             return True, "the project above shows no amounts and the first part of this one's name"
         if not shown.get("name") or _flat(shown["name"]) == _flat(name):
-            return None, "the project above shows no amounts, and this one no name of its own"
+            return None, ("no_name_of_own", {})
         return False, "the project above has no amounts"
 
     def rest_of_name(self, name: str, shown: str) -> bool:
@@ -839,7 +837,7 @@ class IndicatorList:
             tables = self.tables(source, pages, notes, chars)
             assembler = Assembler(voc, notes)
             staged = []
-            split: list[tuple[int, str]] = []
+            split: list[tuple[int, str, dict]] = []
             for k, table in enumerate(tables):
                 tables[k], doubts = apart(table, chars, voc, notes)
                 split += doubts
@@ -849,10 +847,10 @@ class IndicatorList:
                 staged.append((table, read_blocks(table, voc, text), goes_on, text))
             assembler.run(staged)
             for _, _, _, text in staged:
-                for page, why in text.doubts:
-                    assembler.doubt(page, why)
-            for page, why in split:
-                assembler.doubt(page, why)
+                for page, why, params in text.doubts:
+                    assembler.doubt(page, why, params)
+            for page, why, params in split:
+                assembler.doubt(page, why, params)
             projects = [p for p in assembler.projects if p.rows or any(p.texts.values())]
         finally:
             chars.close()
@@ -878,10 +876,11 @@ class IndicatorList:
 
             doc.findings += list_findings(rows, doc.source, lang)
             by_page: dict[int, list[str]] = {}
-            for page, why in doubts:
-                by_page.setdefault(page, []).append(why)
+            for page, why, params in doubts:
+                by_page.setdefault(page, []).append(say(f"extraction_doubt.list_why.{why}", lang, **dict(params)))
+            mark = "；" if lang == "zh" else "; "
             return [Finding("extraction_doubt", SEVERITY["extraction_doubt"], doc.source, page, "", "", None,
-                            say("extraction_doubt.list", lang, page=page, why="；".join(whys)), field="project",
+                            say("extraction_doubt.list", lang, page=page, why=mark.join(whys)), field="project",
                             rule="extraction_doubt.list") for page, whys in by_page.items()]
 
         empty = "" if rows else (f"pages {read_pages or pages} print an indicator list's header but no rows of it "

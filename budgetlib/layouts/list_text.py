@@ -48,7 +48,9 @@ class PageText:
 
     def __init__(self, chars: PageChars, table: PageTable, goes_on: bool, notes: list[str]) -> None:
         self.table = table
-        self.doubts: list[tuple[int, str]] = []  # cells whose characters are drawn over each other
+        # cells whose characters are drawn over each other: (page, reason, its params) (messages.toml's
+        # extraction_doubt.list_why)
+        self.doubts: list[tuple[int, str, dict]] = []
         self._spans: dict[int, list[list[Char]]] = {}
         self._absent: dict[str, list[list[Char]]] = {}
         self._above: dict[int, list[list[Char]]] = {}
@@ -84,7 +86,7 @@ class PageText:
         for i, j in itertools.combinations(homes, 2):  # two texts of one cell drawn over each other: one is not its
             if homes[i] == homes[j] and _interleave(runs[i][("span", homes[i])], runs[j][("span", homes[j])]):
                 text = self._text([runs[j][("span", homes[j])]])
-                self.doubts.append((table.page, f"two texts are drawn over each other in one cell ({text[:20]!r})"))
+                self.doubts.append((table.page, "overdrawn", {"text": text[:20]}))
         # a run below the table (drawn, not shown) is the text of its column's last cell, which goes on to the
         # next page
         below: dict[tuple[int, object], int] = {}
@@ -102,8 +104,7 @@ class PageText:
                 for (k, w), g in runs[i].items())
             if not chain and any(j != i and home == other for j, home in homes.items()):
                 text = self._text([g for key, g in runs[i].items() if key[0] == "span"])
-                self.doubts.append((table.page, f"a text runs over the cells around it and which is its own depends "
-                                                f"on how the table aligns its text ({text[:20]!r})"))
+                self.doubts.append((table.page, "runs_over", {"text": text[:20]}))
         # a cell that no run begins in, where the lines of several runs lie: the one set in it as the table sets
         # its texts is its own, the others' lines overflow into it
         claims: dict[int, list[int]] = {}
@@ -167,9 +168,7 @@ class PageText:
                     if kind == "span" and where != current and _over_and_on(group, [
                             c for j, h in homes.items() if h == where and j != i for c in runs[j][("span", where)]]):
                         text = self._text([group])
-                        self.doubts.append((table.page, f"a text overflowing its cell is drawn over the next cell's "
-                                                        f"and goes on below it: where it ends is not told "
-                                                        f"({text[:20]!r})"))
+                        self.doubts.append((table.page, "overflow_on", {"text": text[:20]}))
                 seen = seen or kind == "span"
         self._spans = {k: sorted(v, key=lambda g: -g[0].y) for k, v in self._spans.items() if k in spans}
         checked = agree = 0
@@ -393,7 +392,7 @@ class PageText:
             return clean(span.lines or span.text)
         groups = self._spans.get(id(span), [])
         if check and _overdrawn(groups):
-            self.doubts.append((self.table.page, f"a cell's text is drawn over another ({self._text(groups)[:20]!r})"))
+            self.doubts.append((self.table.page, "drawn_over", {"text": self._text(groups)[:20]}))
         return self._text(groups)
 
     def absent(self, f: str) -> str:
