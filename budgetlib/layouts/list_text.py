@@ -227,13 +227,7 @@ class PageText:
 
         if sum(kind == "span" for kind, _ in pieces) < 2:
             return [pieces]
-        chars = sorted((c for group in pieces.values() for c in group), key=lambda c: -c.base)
-        lines: list[list[Char]] = []
-        for c in chars:
-            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
-                lines[-1].append(c)
-            else:
-                lines.append([c])
+        lines = _by_line([c for group in pieces.values() for c in group])
         for k in range(1, len(lines)):
             upper = [c for line in lines[:k] for c in line]
             lower = [c for line in lines[k:] for c in line]
@@ -306,12 +300,7 @@ class PageText:
         and ``part`` whole is not.  None when no such lines are found."""
         if self.aligned(span, part, top):
             return []
-        lines: list[list[Char]] = []
-        for c in sorted(part, key=lambda c: -c.base):
-            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
-                lines[-1].append(c)
-            else:
-                lines.append([c])
+        lines = _by_line(part)
         for k in range(1, len(lines)):
             if self.aligned(span, [c for line in lines[k:] for c in line], top):
                 return [c for line in lines[:k] for c in line]
@@ -378,13 +367,7 @@ class PageText:
         """A cell's text from its runs' characters: in lines top to bottom, each left to right."""
         from ..read.runs import Run
 
-        chars = sorted((c for g in groups for c in g), key=lambda c: -c.base)
-        lines: list[list[Char]] = []
-        for c in chars:
-            if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
-                lines[-1].append(c)
-            else:
-                lines.append([c])
+        lines = _by_line([c for g in groups for c in g])
         return clean("\n".join(Run(sorted(line, key=lambda c: c.x)).text for line in lines))
 
     def span(self, span: Span, check: bool = True) -> str:
@@ -401,6 +384,17 @@ class PageText:
     def above(self, span: Span) -> str:
         """What is drawn above the table in ``span``'s columns (its header, a cell of the page before)."""
         return "".join(_flat(self._text([g])) for c in span.cols for g in self._above.get(c, []))
+
+
+def _by_line(chars: list[Char]) -> list[list[Char]]:
+    """Characters in lines, top to bottom (a line: characters on one baseline, within a third of their height)."""
+    lines: list[list[Char]] = []
+    for c in sorted(chars, key=lambda c: -c.base):
+        if lines and abs(lines[-1][0].base - c.base) <= 0.3 * max(c.height, lines[-1][0].height, 1.0):
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    return lines
 
 
 def _pitch(chars: list[Char]) -> float | None:
