@@ -143,6 +143,11 @@ def _lines(chars: list[Char]) -> str:
     line's band), top to bottom, each left to right.  The baseline, not the box: a page that sets its
     punctuation and digits in another font than its Chinese (重庆's 表十: pdfium's loose boxes of ``，“416”``
     sit 8 pt below the Chinese of their own line) would otherwise scatter them onto lines of their own."""
+    return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in _rows(chars))
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """The characters grouped into lines (``_lines``), top to bottom."""
     rows: list[list[Char]] = []
     # the band of a line: half the cell's usual character height (a punctuation font's box may be twice as tall)
     heights = sorted(max(c.y1 - c.y0, 1.0) for c in chars)
@@ -152,6 +157,14 @@ def _lines(chars: list[Char]) -> str:
             rows[-1].append(c)
         else:
             rows.append([c])
+    return rows
+
+
+def _merged(parts: list[list[Char]]) -> str:
+    """The lines of several groups of characters (``_lines`` each), top to bottom by their baselines."""
+    if len(parts) == 1:
+        return _lines(parts[0])
+    rows = sorted((row for part in parts for row in _rows(part)), key=lambda r: -sum(c.line_y for c in r) / len(r))
     return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in rows)
 
 
@@ -195,10 +208,17 @@ def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span
     fixed: list[tuple[Span, Span]] = []
     spans = []
     owned = assign(grid, chars)
+    boxes = [box(grid, s) for s in grid.spans]
+    # the cells that take characters clipped to them from another's box, and those that give them: read again
+    # whatever camelot holds (the same characters in another order: ``指标可持续影响``)
+    moved = {k for owner, here, _ in spilled(grid, chars) for k in (owner, here)}
     for k, span in enumerate(grid.spans):
         inside = owned[k]
-        if _ink(span.lines) != _ink("".join(c.text for c in inside)) or _scattered(span, inside):
-            lines = _lines(inside)
+        if k in moved or _ink(span.lines) != _ink("".join(c.text for c in inside)) or _scattered(span, inside):
+            # the lines drawn inside the cell and those clipped to it from beyond its edge, each read as lines
+            # apart (a font whose boxes are tall would merge a line run on below the cell with the cell's last)
+            parts = [[c for c in inside if _inside(c, boxes[k])], [c for c in inside if not _inside(c, boxes[k])]]
+            lines = _merged([p for p in parts if p])
             new = replace(span, text=squash(lines), lines=lines)
             fixed.append((span, new))
             span = new
