@@ -121,3 +121,18 @@ def test_unnamed_row_among_split_rows_is_said():
     table = _table(["维保数量", "物资购买数量"])
     Department()._targets(table)
     assert not table.issues and not table.doubts
+
+
+def test_justice_amount_run_on_to_the_left():
+    """北京 司法局 p.47: 其他资金·基本支出 ``57.000000`` right-aligned in a narrow cell, its ``5`` drawn in the
+    合计 cell to its left and clipped to its own: the page shows ``107.000000`` | ``7.000000`` (107 = 57 + 50)."""
+    pdf = REAL / "司法局_2026年部门预算.pdf"
+    if not pdf.exists():
+        pytest.skip("../shared/real-pdfs is not here")
+    doc = read_pdf(pdf)
+    lines = dict(doc.targets[0].lines)
+    assert lines["总体资金情况（万元）·其他资金·合计"] == "107.000000"
+    assert lines["总体资金情况（万元）·其他资金·基本支出"] == "57.000000"
+    assert lines["总体资金情况（万元）·其他资金·项目支出"] == "50.000000"
+    clipped = [f.message for f in doc.findings if f.check == "text_clipped"]
+    assert len(clipped) == 1 and "“7.000000”" in clipped[0] and "“57.000000”" in clipped[0]

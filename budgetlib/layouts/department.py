@@ -242,7 +242,9 @@ class Department:
                     tail = _WS.sub("", tail)
                     notes.append(f"page {p}: a cell's text runs on over the cell below it, clipped to its own cell "
                                  f"when printed: {tail!r} read into {whole[-20:]!r}, not into {into[:20]!r}")
-                    cut_here.append((whole[:-len(tail)] if tail and whole.endswith(tail) else whole, whole))
+                    shown = whole[:-len(tail)] if tail and whole.endswith(tail) else \
+                        whole[len(tail):] if tail and whole.startswith(tail) else whole
+                    cut_here.append((shown, whole))
                 if outside([grid], chars.get(p, [])).strip():
                     grid, boxes, cut = self._unclipped(source, grid, p, notes)
                     placed += boxes
@@ -290,7 +292,8 @@ class Department:
             targets += made
             issues += [(table, i) for i in table.issues]
             issues += [(table, _Issue("text_clipped", "text_clipped", page, {
-                "name": table.department, "page": page, "shown": shown[-12:], "tail": whole[len(shown):][:40]}))
+                "name": table.department, "page": page, "shown": shown[-12:],
+                "tail": (whole[len(shown):] if whole.startswith(shown) else whole)[:40]}))
                 for page, shown, whole in clipped if page in table.pages]
             notes.append(f"department table on page(s) {table.pages}: {table.department or '(no name)'}, "
                          f"{len(made)} targets, columns {list(table.bands)}, {len(table.lines)} other lines"

@@ -164,7 +164,19 @@ def _merged(parts: list[list[Char]]) -> str:
     """The lines of several groups of characters (``_lines`` each), top to bottom by their baselines."""
     if len(parts) == 1:
         return _lines(parts[0])
-    rows = sorted((row for part in parts for row in _rows(part)), key=lambda r: -sum(c.line_y for c in r) / len(r))
+    def y(row: list[Char]) -> float:
+        return sum(c.line_y for c in row) / len(row)
+
+    # a line run on beside the cell (a number right-aligned in a narrow cell, its first digit drawn in the cell
+    # to its left: 北京 司法局 p. 47 ``57.000000``) is on the cell's own line: lines on one baseline are one
+    heights = sorted(max(c.y1 - c.y0, 1.0) for part in parts for c in part)
+    band = heights[len(heights) // 2] * 0.25
+    rows: list[list[Char]] = []
+    for row in sorted((row for part in parts for row in _rows(part)), key=lambda r: -y(r)):
+        if rows and abs(y(rows[-1]) - y(row)) < band:
+            rows[-1] += row
+        else:
+            rows.append(list(row))
     return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in rows)
 
 
