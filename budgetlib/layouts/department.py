@@ -207,7 +207,7 @@ class Department:
     # -- reading -----------------------------------------------------------------------------------------
 
     def read(self, source: Source, pages: list[int], notes: list[str]) -> LayoutReading:
-        from ..read.chars import checked, outside, page_chars, page_rules, rules_of
+        from ..read.chars import checked, frame, outside, page_chars, page_rules, rules_of, spilled
         from ..read.context import department_and_unit
         from ..read.source import LayoutReading
 
@@ -231,13 +231,24 @@ class Department:
             text = source.text(p)
             for k, grid in enumerate(grids.get(p, [])):
                 grid, fixed = checked(grid, chars.get(p, []))
+                cut_here: list[tuple[str, str]] = []  # (the text the page shows, the whole text) of cut cells
                 for old, new in fixed:
                     notes.append(f"page {p}: department table cell rows {old.r0}-{old.r1} cols {old.c0}-{old.c1} "
                                  f"read again from the page's characters ({old.text[:30]!r} → {new.text[:30]!r})")
+                for owner, here, tail in spilled(grid, frame(grid, chars.get(p, [])) or []):
+                    # a text running on below its cell, over the next row's, clipped to its own cell: read
+                    # whole into it (``read.chars.assign``), and said (a reader of the page sees it cut)
+                    whole, into = grid.spans[owner].text, grid.spans[here].text
+                    tail = _WS.sub("", tail)
+                    notes.append(f"page {p}: a cell's text runs on over the cell below it, clipped to its own cell "
+                                 f"when printed: {tail!r} read into {whole[-20:]!r}, not into {into[:20]!r}")
+                    shown = whole[:-len(tail)] if tail and whole.endswith(tail) else \
+                        whole[len(tail):] if tail and whole.startswith(tail) else whole
+                    cut_here.append((shown, whole))
                 if outside([grid], chars.get(p, [])).strip():
                     grid, boxes, cut = self._unclipped(source, grid, p, notes)
                     placed += boxes
-                    clipped += [(p, shown, whole) for shown, whole in cut]
+                    cut_here += cut
                 header = self._header(grid)
                 starts = self._starts(grid)
                 if p in titled and starts:  # a table begins: its department part
@@ -256,6 +267,7 @@ class Department:
                     current = None
                     continue
                 current.rules = current.rules or rules
+                clipped += [(p, shown, whole) for shown, whole in cut_here]
                 grid = self._read_grid(current, grid, header, p, chars.get(p, []), notes)
                 mine.append(grid)
             if mine:
@@ -280,7 +292,8 @@ class Department:
             targets += made
             issues += [(table, i) for i in table.issues]
             issues += [(table, _Issue("text_clipped", "text_clipped", page, {
-                "name": table.department, "page": page, "shown": shown[-12:], "tail": whole[len(shown):][:40]}))
+                "name": table.department, "page": page, "shown": shown[-12:],
+                "tail": (whole[len(shown):] if whole.startswith(shown) else whole)[:40]}))
                 for page, shown, whole in clipped if page in table.pages]
             notes.append(f"department table on page(s) {table.pages}: {table.department or '(no name)'}, "
                          f"{len(made)} targets, columns {list(table.bands)}, {len(table.lines)} other lines"
@@ -808,17 +821,30 @@ class Department:
         seen: dict[tuple, int] = {}
         comparators = vocabulary().prefix
         split_whole = "level1" not in table.bands and "level2" not in table.bands
+        # the share of the table's indicators that begin with their 一级 and 二级 names (北京: all of them)
+        named = [bool(split_levels(r["cells"].get("indicator", ""))) for r in table.rows
+                 if r["cells"].get("indicator")] if split_whole else []
+        run_together = bool(named) and sum(named) >= 0.5 * len(named)
         for seq, row in enumerate(table.rows, start=1):
             c = row["cells"]
             indicator = c.get("indicator", "")
             level1, level2 = c.get("level1", ""), c.get("level2", "")
             if split_whole and indicator:
                 parts = split_levels(indicator)
+                lead = None if parts else next((k for k in range(1, len(indicator))
+                                                if split_levels(indicator[k:])), None)
+                unsplit = {"name": table.department, "seq": seq, "indicator": indicator}
                 if parts:
                     level1, level2, indicator = parts
+                elif lead is not None:  # a 一级 and 二级 name after other text: the cell's text is not its own
+                    # alone (text of the row above run on into it, …): not read as an indicator without levels
+                    table.doubts.setdefault(row["page"], []).append(
+                        ("prefix", {"row": indicator[:30], "prefix": indicator[:lead]}))
                 elif any(indicator.startswith(l1) for l1, _ in _levels()):
-                    table.issues.append(_Issue("level_missing", "level_missing.unsplit", row["page"],
-                                               {"name": table.department, "seq": seq, "indicator": indicator},
+                    table.issues.append(_Issue("level_missing", "level_missing.unsplit", row["page"], unsplit,
+                                               seq, c.get("task", ""), "indicator", actual=indicator))
+                elif run_together:  # the table's other indicators begin with their levels, this one does not
+                    table.issues.append(_Issue("level_missing", "level_missing.unnamed", row["page"], unsplit,
                                                seq, c.get("task", ""), "indicator", actual=indicator))
             nature, value, unit = c.get("nature", ""), c.get("value", ""), c.get("unit", "")
             extra = []

@@ -6,6 +6,11 @@ offset: ``经济效益`` and ``驻沪办、驻深办招商转化落地项目数�
 printed cell (``cells.Span``) is compared with the characters whose centre lies inside it (pypdfium2, the
 PDF's own text); a cell whose characters differ is rebuilt from them, line by line, and the characters of
 the table's band that fall in no cell are returned, so that the reader can say what it did not place.
+
+A character the producer clips to a cell's box (a text longer than its fixed-height cell runs on below it,
+over the next row, drawn but clipped to its own cell: 北京 应急管理局 预算13表 p. 144, ``…联排联调实地调查数`` whose
+last ``量`` lies in the next row's cell) belongs to the cell it is clipped to, wherever in the grid it is drawn
+(as ``read.retext`` reads forms): by position alone the next row would begin with it and the row above lose it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ class Char:
     x1: float
     y1: float
     base: float | None = None  # the baseline (the glyph's origin), PDF points: None where unknown
+    clip: tuple[float, float, float, float] | None = None  # the box the producer clips it to (x0, y0, x1, y1)
 
     @property
     def line_y(self) -> float:
@@ -49,6 +55,8 @@ def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from .retext import _clip
+
     ox, oy = ctypes.c_double(), ctypes.c_double()
     out: dict[int, list[Char]] = {}
     origins: dict[int, tuple[float, float]] = {}
@@ -67,7 +75,8 @@ def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
                     continue
                 x0, y0, x1, y1 = text.get_charbox(i, loose=True)
                 base = oy.value if raw.FPDFText_GetCharOrigin(text, i, ctypes.byref(ox), ctypes.byref(oy)) else None
-                chars.append(Char(ch, x0, y0, x1, y1, base))
+                clip = _clip(raw.FPDFText_GetTextObject(text.raw, i), lambda x, y: (x, y))
+                chars.append(Char(ch, x0, y0, x1, y1, base, clip))
             out[p] = chars
             origins[p] = (float(origin[0]), float(origin[1]))
             text.close()
@@ -77,7 +86,9 @@ def page_chars(path: Path, pages: list[int]) -> dict[int, list[Char]]:
     # camelot's coordinates and pdfium's may differ by the page box's origin: each page's characters are
     # given in every frame it may be, and ``checked`` takes the one in which the cells hold their text
     return {p: [chars, *[[Char(c.text, c.x0 + dx, c.y0 + dy, c.x1 + dx, c.y1 + dy,
-                               None if c.base is None else c.base + dy) for c in chars]
+                               None if c.base is None else c.base + dy,
+                               None if c.clip is None else (c.clip[0] + dx, c.clip[1] + dy, c.clip[2] + dx,
+                                                            c.clip[3] + dy)) for c in chars]
                          for dx, dy in {(-origins[p][0], -origins[p][1]), origins[p]} if (dx, dy) != (0, 0)]]
             for p, chars in out.items()}
 
@@ -91,11 +102,52 @@ def _inside(c: Char, b: tuple[float, float, float, float]) -> bool:
     return b[0] <= c.cx <= b[2] and b[1] <= c.cy <= b[3]
 
 
+def _fits(clip: tuple[float, float, float, float] | None, b: tuple[float, float, float, float]) -> bool:
+    """Whether a clip box is a cell's box (within 2 pt on each side)."""
+    return clip is not None and all(abs(u - v) <= 2 for u, v in zip(clip, b))
+
+
+def assign(grid: Grid, chars: list[Char]) -> dict[int, list[Char]]:
+    """Each printed cell's characters (by the cell's index in ``grid.spans``), in the order drawn: those whose
+    centre lies inside it, but a character clipped to another cell's box, which is that cell's (a text running
+    on over the next row).  Characters outside the grid are no cell's here (``outside``)."""
+    boxes = [box(grid, s) for s in grid.spans]
+    out: dict[int, list[Char]] = {k: [] for k in range(len(boxes))}
+    for c in chars:
+        here = next((k for k, b in enumerate(boxes) if _inside(c, b)), None)
+        if here is None:
+            continue
+        if c.clip is not None and not _fits(c.clip, boxes[here]):
+            here = next((k for k, b in enumerate(boxes) if _fits(c.clip, b)), here)
+        out[here].append(c)
+    return out
+
+
+def spilled(grid: Grid, chars: list[Char]) -> list[tuple[int, int, str]]:
+    """The characters drawn inside one cell and clipped to another's box, as (the cell they are clipped to,
+    the cell they are drawn in, their text) by the cells' indexes in ``grid.spans``."""
+    boxes = [box(grid, s) for s in grid.spans]
+    found: dict[tuple[int, int], list[Char]] = {}
+    for c in chars:
+        here = next((k for k, b in enumerate(boxes) if _inside(c, b)), None)
+        if here is None or c.clip is None or _fits(c.clip, boxes[here]) or c.text.isspace():
+            continue
+        owner = next((k for k, b in enumerate(boxes) if _fits(c.clip, b)), None)
+        if owner is not None:
+            found.setdefault((owner, here), []).append(c)
+    return [(owner, here, _lines(cs)) for (owner, here), cs in found.items()]
+
+
 def _lines(chars: list[Char]) -> str:
     """Characters as lines: grouped by their baseline (a new line where a character's baseline leaves the
     line's band), top to bottom, each left to right.  The baseline, not the box: a page that sets its
     punctuation and digits in another font than its Chinese (重庆's 表十: pdfium's loose boxes of ``，“416”``
     sit 8 pt below the Chinese of their own line) would otherwise scatter them onto lines of their own."""
+    return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in _rows(chars))
+
+
+def _rows(chars: list[Char]) -> list[list[Char]]:
+    """The characters grouped into lines (``_lines``), top to bottom."""
     rows: list[list[Char]] = []
     # the band of a line: half the cell's usual character height (a punctuation font's box may be twice as tall)
     heights = sorted(max(c.y1 - c.y0, 1.0) for c in chars)
@@ -105,6 +157,26 @@ def _lines(chars: list[Char]) -> str:
             rows[-1].append(c)
         else:
             rows.append([c])
+    return rows
+
+
+def _merged(parts: list[list[Char]]) -> str:
+    """The lines of several groups of characters (``_lines`` each), top to bottom by their baselines."""
+    if len(parts) == 1:
+        return _lines(parts[0])
+    def y(row: list[Char]) -> float:
+        return sum(c.line_y for c in row) / len(row)
+
+    # a line run on beside the cell (a number right-aligned in a narrow cell, its first digit drawn in the cell
+    # to its left: 北京 司法局 p. 47 ``57.000000``) is on the cell's own line: lines on one baseline are one
+    heights = sorted(max(c.y1 - c.y0, 1.0) for part in parts for c in part)
+    band = heights[len(heights) // 2] * 0.25
+    rows: list[list[Char]] = []
+    for row in sorted((row for part in parts for row in _rows(part)), key=lambda r: -y(r)):
+        if rows and abs(y(rows[-1]) - y(row)) < band:
+            rows[-1] += row
+        else:
+            rows.append(list(row))
     return "\n".join("".join(c.text for c in sorted(row, key=lambda c: c.x0)).strip() for row in rows)
 
 
@@ -117,9 +189,10 @@ def frame(grid: Grid, frames: list[list[Char]]) -> list[Char] | None:
     characters printed inside them (None when in none do three in four of its cells: the reader cannot tell
     where the characters are, and leaves camelot's text as it is)."""
     best, agree = None, -1
-    filled = [s for s in grid.spans if s.lines.strip()]
+    filled = [k for k, s in enumerate(grid.spans) if s.lines.strip()]
     for chars in frames:
-        n = sum(_ink(s.lines) == _ink("".join(c.text for c in chars if _inside(c, box(grid, s)))) for s in filled)
+        inside = assign(grid, chars)
+        n = sum(_ink(grid.spans[k].lines) == _ink("".join(c.text for c in inside[k])) for k in filled)
         if n > agree:
             best, agree = chars, n
     return best if filled and agree >= 0.75 * len(filled) else None
@@ -139,17 +212,25 @@ def _scattered(span: Span, inside: list[Char]) -> bool:
 def checked(grid: Grid, frames: list[list[Char]]) -> tuple[Grid, list[tuple[Span, Span]]]:
     """The grid with each cell whose text does not hold exactly the characters printed inside it (or holds
     them scattered over lines of their own, ``_scattered``) rebuilt from those characters (in the frame that
-    fits the grid); and the (camelot's, rebuilt) pairs."""
+    fits the grid; a character clipped to another cell's box is that cell's, ``assign``); and the (camelot's,
+    rebuilt) pairs."""
     chars = frame(grid, frames)
     if chars is None:
         return grid, []
     fixed: list[tuple[Span, Span]] = []
     spans = []
-    for span in grid.spans:
-        b = box(grid, span)
-        inside = [c for c in chars if _inside(c, b)]
-        if _ink(span.lines) != _ink("".join(c.text for c in inside)) or _scattered(span, inside):
-            lines = _lines(inside)
+    owned = assign(grid, chars)
+    boxes = [box(grid, s) for s in grid.spans]
+    # the cells that take characters clipped to them from another's box, and those that give them: read again
+    # whatever camelot holds (the same characters in another order: ``指标可持续影响``)
+    moved = {k for owner, here, _ in spilled(grid, chars) for k in (owner, here)}
+    for k, span in enumerate(grid.spans):
+        inside = owned[k]
+        if k in moved or _ink(span.lines) != _ink("".join(c.text for c in inside)) or _scattered(span, inside):
+            # the lines drawn inside the cell and those clipped to it from beyond its edge, each read as lines
+            # apart (a font whose boxes are tall would merge a line run on below the cell with the cell's last)
+            parts = [[c for c in inside if _inside(c, boxes[k])], [c for c in inside if not _inside(c, boxes[k])]]
+            lines = _merged([p for p in parts if p])
             new = replace(span, text=squash(lines), lines=lines)
             fixed.append((span, new))
             span = new
@@ -240,4 +321,5 @@ def rules_of(grid: Grid, frames: list[Rules]) -> Rules | None:
     return best if best is not None and best.fits(grid) >= 0.9 else None
 
 
-__all__ = ["Char", "Rules", "box", "checked", "frame", "lines", "outside", "page_chars", "page_rules", "rules_of"]
+__all__ = ["Char", "Rules", "assign", "box", "checked", "frame", "lines", "outside", "page_chars", "page_rules",
+           "rules_of", "spilled"]
