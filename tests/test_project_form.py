@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -348,3 +349,58 @@ def test_pages_of_an_indicator_grid_no_layout_has_go_to_the_form():
     assert not indicator_grid("某某部门整体支出绩效目标表\n" + grid)
     assert _claims([narrative, grid, "产出指标 质量指标 合格率 100%"]) == {"project_form": [2, 3]}
     assert continued([1], ["x", "续表\n" + grid]) == [1, 2] and continued([1], ["x", "收入总表\n" + grid]) == [1]
+
+
+# -- sums, headings, printed fields (h-form3) -------------------------------------------------------------
+
+
+def test_a_total_whose_parts_are_printed_under_other_labels_is_checked_against_them():
+    """北京's transfer form prints 年度金额 with 其中：中央财政资金, 市级财政资金, 其他资金: the shared check of
+    总计 against 财政拨款 + 财政专户 + 其他资金 (0 for 62,400 = 0 + 62,400 + 0) does not run on it; the layout's
+    ``sum_mismatch.lines`` checks the total against every part printed, and still finds a gap."""
+    from budgetlib.checks import _Collector, sources_sum
+    from budgetlib.layouts.project_form import ProjectForm, _Form, _Line, _line_sums
+    from budgetlib.model import Document, Row
+
+    def row(total, central, city, other):
+        return Row(kind="project", name="转移支付", unit="", page=62, layout="project_form", amount_unit="万元",
+                   amounts={"total": Decimal(total), "fiscal": None, "special_account": None, "other": Decimal(other)},
+                   amount_texts={"total": total, "fiscal": "", "special_account": "", "other": other},
+                   amount_lines=[("中央财政资金", central), ("市级财政资金", city)])
+
+    def form(total, central, city, other):
+        return _Form(62, amount_unit="万元", lines=[_Line("annual", "total", "年度金额", total),
+                                                    _Line("annual", "line", "中央财政资金", central),
+                                                    _Line("annual", "line", "市级财政资金", city),
+                                                    _Line("annual", "other", "其他资金", other)])
+
+    doc = Document(source="x.pdf", sha256="", department="", amount_unit="万元", layout="project_form", pages=[62],
+                   rows=[])
+    good = ("62400.000000", "0.000000", "62400.000000", "0.000000")
+    assert ProjectForm.sum_parts(row(*good)) == [("中央财政资金", "0.000000"), ("市级财政资金", "62400.000000")]
+    c = _Collector("x.pdf", "zh")
+    sources_sum(c, row(*good), Decimal(0))
+    assert c.out == [] and _line_sums(doc, form(*good), row(*good), Decimal(0), "zh") == []
+    bad = ("62400.000000", "0.000000", "62300.000000", "0.000000")
+    (f,) = _line_sums(doc, form(*bad), row(*bad), Decimal(0), "zh")
+    assert (f.rule, f.expected, f.actual) == ("sum_mismatch.lines", "62300.00", "62400.00")
+    assert "中央财政资金+市级财政资金+其他资金" in f.message
+    # a form whose parts are 财政拨款 / 其他资金 only is still the shared check's (西安规划局's 337,770.89)
+    plain = replace(row(*good), amount_lines=[("主管部门代码", "229")], amounts={
+        "total": Decimal("10"), "fiscal": Decimal("9"), "special_account": None, "other": Decimal("0")})
+    c = _Collector("x.pdf", "zh")
+    sources_sum(c, plain, Decimal(0))
+    assert [x.rule for x in c.out] == ["sum_mismatch.sources"]
+
+
+@real
+def test_real_beijing_transfer_forms_add_up():
+    """北京 民政局 pp. 62–66 (checked against the page images): 年度金额 62,400 = 中央财政资金 0 + 市级财政资金
+    62,400 + 其他资金 0, and so on for the five forms: no sum_mismatch (before, five false ones)."""
+    doc, forms = _forms(REAL / "北京" / "民政局_2026年部门预算.pdf")
+    got = [(r.page, r.amount_texts["total"], r.amount_texts["other"], r.amount_lines) for r in forms]
+    assert got[0] == (62, "62400.000000", "0.000000", [("中央财政资金", "0.000000"), ("市级财政资金", "62400.000000")])
+    assert [p for p, *_ in got] == [62, 63, 64, 65, 66]
+    assert [r.amounts["total"] for r in forms] == [Decimal(x) for x in ("62400", "37171.67", "161.5", "9315.59",
+                                                                          "60762.41")]
+    assert not [f for f in doc.findings if f.check == "sum_mismatch" and f.page in range(62, 67)]

@@ -767,6 +767,16 @@ class ProjectForm:
     item_grammar = False
     unit_rows = False
 
+    @staticmethod
+    def sum_parts(row: Row) -> list[tuple[str, str]]:
+        """The year's amount lines printed as parts of the form's total under labels none of 财政拨款 / 财政专户
+        / 其他资金 (北京's transfer form: 年度金额 = 中央财政资金 + 市级财政资金 + 其他资金; 重庆's 当年预算 = 市级支出 +
+        补助区县).  Where a form prints any, ``sum_mismatch.lines`` checks its total against every part printed
+        (these and 财政拨款 / 财政专户 / 其他资金), and the shared ``sum_mismatch.sources`` — 财政拨款 + 财政专户 +
+        其他资金 alone, 0 + 0 for 62,400 = 0 + 62,400 + 0 — does not run on it.  (A form whose total is its
+        实施期's prints such lines as 实施期…: none is printed in the real files; those are not taken here.)"""
+        return [(label, text) for label, text in row.amount_lines if head_label(label) == "line"]
+
     def claims(self, text: str) -> bool:
         """A page that prints a form: its indicator header (一级指标 with 二级 / 三级指标, or 指标名称 /
         指标内容 with 指标值 / 指标性质), a name label, and a head field an indicator list does not print
