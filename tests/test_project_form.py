@@ -187,12 +187,17 @@ def test_real_yantai_form_field_by_field():
 @real
 def test_real_chongqing_form_field_by_field():
     """重庆市商务委员会 pp.26–27 (checked against the image): digits a Latin font draws a point low stay in
-    their cells; 指标性质 + 指标值 + 计量单位 composed; 当年预算 against 市级支出 + 补助区县."""
+    their cells; 指标性质 + 指标值 + 计量单位 composed; 当年预算 against 市级支出 + 补助区县; 项目概况 kept after
+    the amount lines (before, read and dropped)."""
     doc, forms = _forms(REAL / "重庆" / "2026年重庆市商务委员会部门预算.pdf")
     f = forms[0]
     assert (f.name, f.department, f.pages) == ("市商务发展专项", "重庆市商务委员会", [26, 27])
     assert f.amount_texts["total"] == "46,794.00" and f.amounts["total"] == Decimal("46794.00")
-    assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00")]
+    assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00"), (
+        "项目概况", "为深化落实习近平总书记视察重庆重要讲话重要指示精神,2026年专项资金从四个方面推动商务经济高质量发展。"
+        "一是内陆开放高地建设,积极培育外贸竞争新优势,推进服务贸易创新试点。二是稳住外贸外资基本盘,降低企业融资成本,"
+        "发展对外贸易新业态,打造高质量外资集聚地。三是国际消费中心城市建设,加快建成国际购物、美食、会展名城等。"
+        "四是现代流通体系建设,推动智能高效绿色发展,健全应急保供体系等。")]  # 项目概况: kept under its label
     assert f.goal.startswith("2026年,全市商务经济发展稳中向好。重要商品储备数量7500吨及以上")
     got = [(i.indicator, i.annual_value, i.weight, i.note) for i in f.indicators]
     assert got[0] == ("重要商品储备数量", "≥7500吨", "10", "是否核心：是")
@@ -404,3 +409,22 @@ def test_real_beijing_transfer_forms_add_up():
     assert [r.amounts["total"] for r in forms] == [Decimal(x) for x in ("62400", "37171.67", "161.5", "9315.59",
                                                                           "60762.41")]
     assert not [f for f in doc.findings if f.check == "sum_mismatch" and f.page in range(62, 67)]
+
+
+@real
+def test_real_yantai_a_field_printed_with_its_label_in_its_cell_is_kept():
+    """烟台 民政局 p. 33 (checked against the page image): ``主要政策任务：…`` printed across the form in one cell,
+    its label inside it, is kept under its label after the amounts (before, dropped: a cell without a label);
+    the goal is the 年度总体目标's alone."""
+    doc, forms = _forms(REAL / "烟台" / "2026年烟台市民政局部门预算.pdf")
+    f = next(r for r in forms if r.page == 33)
+    assert (f.name, f.department, f.amount_texts["total"]) == ("惠民殡葬补助资金", "烟台市民政局", "2149.09")
+    assert f.amount_lines == [("主要政策任务", "深化惠民殡葬改革，全面落实基本服务减免与节地生态奖补政策，切实降低群众治丧"
+                                               "支出。推进海葬服务常态化运行，拓展绿色安葬渠道。强化移风易俗宣传，培育文明节俭"
+                                               "治丧新风，助力构建绿色文明殡葬新格局。")]
+    assert f.goal.startswith("通过对符合政策对象实施殡葬奖补") and f.goal.endswith("提升殡葬公共服务均等化水平。")
+    assert [i.indicator for i in f.indicators] == [
+        "实际支出不超预算", "基本殡葬费用减免完成率", "节地生态安葬奖补人数", "常态化公益性海葬奖补人数", "惠民殡葬奖补对象准确性",
+        "惠民殡葬奖补标准发放准确性", "惠民殡葬补助发放及时率", "社会群众殡葬负担", "绿色生态殡葬推动效果", "殡葬公共服务体系",
+        "受益群众满意度"]
+    assert not any("without a label, not kept" in line and "主要政策任务" in line for line in doc.log)

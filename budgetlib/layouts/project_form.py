@@ -135,16 +135,20 @@ def head_label(text: str) -> str | None:
 
 def labelled(text: str) -> tuple[str, str, str] | None:
     """A name, department or unit cell printed with its label in it (``专项（项目）名称伯乐奖``, ``项目名称：XX``,
-    no rule between them): (field, label, value)."""
+    no rule between them), or a field without a column printed so with a colon (烟台 民政局 p. 33's
+    ``主要政策任务：深化惠民殡葬改革…`` across the form): (field, label, value)."""
     flat = _flat(text)
     best: tuple[str, str] | None = None
-    for name in ("name", "department", "unit"):
+    for name in ("name", "department", "unit", "overview"):
         for w in vocabulary().head[name]:
-            if flat.startswith(w) and len(flat) > len(w) and (best is None or len(w) > len(best[1])):
+            if flat.startswith(w) and len(flat) > len(w) and (best is None or len(w) > len(best[1])) \
+                    and (name != "overview" or flat[len(w)] in "：:"):
                 best = (name, w)
     if best is None:
         return None
     value = re.sub(r"^[：:\s]+", "", flat[len(best[1]):])
+    if best[0] == "overview":  # a text: as printed (its spaces kept), without its label
+        value = squash(re.sub(r"^\s*" + r"\s*".join(map(re.escape, best[1])) + r"\s*[：:]\s*", "", text))
     return (best[0], best[1], value) if value else None
 
 
@@ -251,6 +255,8 @@ class _Form:
     lines: list[_Line] = field(default_factory=list)
     contexts: dict[int, str] = field(default_factory=dict)  # grid column of an amount label → its context
     head: list[tuple[str, str]] = field(default_factory=list)  # other head fields kept (实施期限, 主管部门代码)
+    # labelled fields the model has no column for (项目概况, 主要政策任务 …), as printed: kept after the amounts
+    texts: list[tuple[str, str]] = field(default_factory=list)
     goal: list[str] = field(default_factory=list)
     period_goal: list[str] = field(default_factory=list)
     pending: dict[tuple[int, int], str] = field(default_factory=dict)  # goal labels heading the cells below
@@ -454,9 +460,8 @@ class _Reader:
             form.head.append((_label_text(key.text), text))
         elif label in ("goal", "period_goal"):
             (form.goal if label == "goal" else form.period_goal).append(text)
-        elif label == "overview":
-            self.notes.append(f"page {page}: {_label_text(key.text)} of {form.name or 'a form'} printed, "
-                              f"not kept (no column for it): {text[:40]!r}")
+        elif label == "overview":  # no column for it: kept under its printed label
+            form.texts.append((_label_text(key.text), text))
         elif label in _AMOUNT_HEAD:
             self.unit_of(form, key.text)
             if label in ("total", "period_total"):
@@ -991,7 +996,8 @@ def _row(form: _Form, layout: str) -> Row:
             scoring=c.get("scoring", "").strip(), note=_note(c, labels)))
     return Row(kind="project", name=form.name, unit=form.unit, page=form.page, amounts=amounts, amount_texts=texts,
                goal="".join(form.goal).strip(), indicators=indicators, layout=layout, amount_unit=form.amount_unit,
-               period_goal="".join(form.period_goal).strip(), amount_lines=[*form.head, *lines], pages=form.pages,
+               period_goal="".join(form.period_goal).strip(), amount_lines=[*form.head, *lines, *form.texts],
+               pages=form.pages,
                department=form.department)
 
 
