@@ -428,3 +428,50 @@ def test_real_yantai_a_field_printed_with_its_label_in_its_cell_is_kept():
         "惠民殡葬奖补标准发放准确性", "惠民殡葬补助发放及时率", "社会群众殡葬负担", "绿色生态殡葬推动效果", "殡葬公共服务体系",
         "受益群众满意度"]
     assert not any("without a label, not kept" in line and "主要政策任务" in line for line in doc.log)
+
+
+def test_a_heading_followed_by_no_table_is_no_unknown_layout():
+    """``layouts.unknown_tables``: 烟台's section heading ``（二）部门主管专项资金的绩效目标表`` that ends its page
+    (its forms on the next, read) or is followed by a paragraph saying there is none is no table's title; nor
+    is a paragraph's line that names the table (``…绩效目标表，本部门按照…``, ``的绩效目标表）。``).  A title over a
+    table whose header no layout knows is still named, and so is the heading when the next page is not read."""
+    from budgetlib.layouts import unknown_tables
+
+    heading = "七、预算绩效管理情况说明\n（一）总体工作情况\n涉及一级预算项目10个。\n（二）部门主管专项资金的绩效目标表\n"
+    form = "专项资金绩效目标表\n专项资金名称 惠民殡葬补助资金\n"
+    assert unknown_tables([heading, form], {2}) == []
+    assert unknown_tables([heading + "— 30 —\n", form], {2}) == []
+    none = heading + "2026年本部门无财政拨款业务类项目，不涉及\n绩效目标设置。\n（三）部门预算项目绩效目标表\n— 28 —"
+    assert unknown_tables([none, form], {2}) == []
+    assert unknown_tables([heading, "某表"], set()) == [(1, "（二）部门主管专项资金的绩效目标表")]
+    assert unknown_tables([heading + "序号 项目 资金 指标\n1 甲 10 ≥5\n", form], {2}) == [
+        (1, "（二）部门主管专项资金的绩效目标表")]
+    assert unknown_tables(["说明\n重要商品储备相关业务预算经费绩效目标表，本部门按照保密审查机制不予公开\n"], set()) == []
+    assert unknown_tables(["（详见公开报表中\n的绩效目标表）。\n"], set()) == []
+    assert unknown_tables(["某某专项资金绩效目标表\n序号 项目 资金 目标\n"], set()) == [(1, "某某专项资金绩效目标表")]
+
+
+@real
+@pytest.mark.parametrize("name, page", [("2026年烟台市民政局部门预算.pdf", 32), ("2026年烟台市司法局部门预算.pdf", 31),
+                                        ("2026年烟台市大数据局部门预算.pdf", 29), ("2026年烟台市审计局部门预算.pdf", 29)])
+def test_real_yantai_section_heading_is_no_unknown_layout(name, page):
+    """The heading ``（二）部门主管专项资金的绩效目标表`` (checked against the pages' text: at the foot of its page,
+    the forms on the next, or 审计局's paragraph saying it has none): no layout_unknown (before, one each)."""
+    doc, _ = _forms(REAL / "烟台" / name)
+    assert page + 1 in doc.pages
+    assert not [f for f in doc.findings if f.check == "layout_unknown"]
+
+
+@real
+def test_real_yantai_rows_under_the_title_printed_again_go_on_from_the_form():
+    """烟台 住建局 p. 75 (checked against the page image): the title printed again over the last three rows of
+    p. 74's form, without the header: the form's rows (20 indicators), not a layout_unknown (before: named an
+    unknown layout and the three rows not read)."""
+    doc, forms = _forms(REAL / "烟台" / "2026年烟台市住房和城乡建设局部门预算.pdf")
+    f = next(r for r in forms if r.name == "房地产发展研究及宣传推介")
+    assert f.pages == [74, 75] and len(f.indicators) == 20
+    assert [(i.level1, i.level2, i.indicator, i.annual_value) for i in f.indicators[-3:]] == [
+        ("效益指标", "社会效益指标", "规范房地产开发企业销售人员及房地产经纪机构从业人员行为", "作用显著"),
+        ("效益指标", "可持续影响指标", "房地产市场供需平衡、结构合理", "作用显著"),
+        ("满意度指标", "服务对象满意度指标", "活动参与人员满意度", "≥90%")]
+    assert not [x for x in doc.findings if x.check in ("layout_unknown", "extraction_doubt")]

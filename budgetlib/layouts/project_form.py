@@ -800,7 +800,12 @@ class ProjectForm:
             # a form's head without its indicator rows (they begin on the next page) holds both
             return (cell or amounts) if header else (cell and amounts)
         if not header:
-            return False
+            # a form's last indicator rows under its title printed again, without the header (烟台 住建局 p. 75):
+            # the title, and rows of a framework's indicator types (效益指标, 社会效益指标); read where they go on
+            # from the form before (its columns), else said (``extraction_doubt``)
+            title = voc.title.search(text)
+            return (title is not None and not any(w in title.group(0) for w in voc.not_title)
+                    and len({t for t in _type_names() if f"{t}指标" in flat}) >= 2)
         if cell and amounts:  # a form named only by its title (XX项目绩效目标表)
             title = _ANY_TITLE.search(text)
             return title is not None and not any(w in title.group(0) for w in voc.not_title)
