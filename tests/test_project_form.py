@@ -475,3 +475,16 @@ def test_real_yantai_rows_under_the_title_printed_again_go_on_from_the_form():
         ("效益指标", "可持续影响指标", "房地产市场供需平衡、结构合理", "作用显著"),
         ("满意度指标", "服务对象满意度指标", "活动参与人员满意度", "≥90%")]
     assert not [x for x in doc.findings if x.check in ("layout_unknown", "extraction_doubt")]
+
+
+@real
+def test_real_xian_an_amount_printed_in_its_labels_cell_is_kept():
+    """西安 应急管理局 p. 39 (checked against the page image): ``资金金额`` prints its 1620.98（万元） inside the
+    label's cell, beside the 实施期 lines: kept under its label after the amounts (before, dropped as a cell
+    without a label); the form's amounts are still its 实施期 lines'."""
+    _, forms = _forms(REAL / "西安" / "应急管理局_2026年部门预算.pdf")
+    (f,) = forms
+    assert (f.page, f.amount_unit, f.amount_texts["total"], f.amount_texts["fiscal"]) == (39, "万元", "1620.98",
+                                                                                          "1620.98")
+    assert f.amount_lines == [("实施期资金总额", "1620.98"), ("实施期财政拨款", "1620.98"), ("实施期其他资金", ""),
+                              ("资金金额", "1620.98")]

@@ -415,6 +415,14 @@ class _Reader:
                 self.notes.append(f"page {page}: {_flat(beside)} printed left of the table's rules, read as its label")
                 self.field(form, label, replace(span, text=beside), span, page)
                 return
+        if (m := _INLINE_AMOUNT.match(_flat(span.text))) and head_label(m.group(1)) in _AMOUNT_HEAD:
+            # an amount label with its number in its cell (西安 应急管理局 p. 39: ``资金金额⏎1620.98（万元）`` beside the
+            # 实施期 lines): kept under its label, after the amounts
+            self.unit_of(form, span.text)
+            form.texts.append((_label_text(m.group(1)), m.group(2)))
+            self.notes.append(f"page {page}: {_flat(span.text)} printed in one cell, kept as "
+                              f"{_label_text(m.group(1))}: {m.group(2)}")
+            return
         if len(_flat(span.text)) <= 24:
             self.unit_of(form, span.text)
         form.unplaced.append(span.text)
@@ -460,7 +468,7 @@ class _Reader:
             form.head.append((_label_text(key.text), text))
         elif label in ("goal", "period_goal"):
             (form.goal if label == "goal" else form.period_goal).append(text)
-        elif label == "overview":  # no column for it: kept under its printed label
+        elif label == "overview" or (label == "ignored" and not blankish(text)):  # no column: kept as printed
             form.texts.append((_label_text(key.text), text))
         elif label in _AMOUNT_HEAD:
             self.unit_of(form, key.text)
@@ -976,6 +984,8 @@ def _amounts(form: _Form) -> tuple[dict[str, Decimal | None], dict[str, str], li
 
 
 _CELL_UNIT = re.compile(r"^(.*?\d)\s*(万元|元|千元|亿元)$")
+# an amount label and its number in one cell, the unit after it or not (资金金额1620.98（万元）)
+_INLINE_AMOUNT = re.compile(r"^(\D{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:[（(](?:万元|元|千元|亿元)[)）])?$")
 
 
 def _amount(text: str, unit: str) -> Decimal | None:
