@@ -194,7 +194,8 @@ def test_real_chongqing_form_field_by_field():
     assert (f.name, f.department, f.pages) == ("市商务发展专项", "重庆市商务委员会", [26, 27])
     assert f.amount_texts["total"] == "46,794.00" and f.amounts["total"] == Decimal("46794.00")
     assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00"), (
-        "项目概况", "为深化落实习近平总书记视察重庆重要讲话重要指示精神,2026年专项资金从四个方面推动商务经济高质量发展。"
+        "项目概况", "为深化落实习近平总书记视察重庆重要讲话重要指示精神,2026年专项资金从四个方面推动商务经济"
+        "高质量发展。"
         "一是内陆开放高地建设,积极培育外贸竞争新优势,推进服务贸易创新试点。二是稳住外贸外资基本盘,降低企业融资成本,"
         "发展对外贸易新业态,打造高质量外资集聚地。三是国际消费中心城市建设,加快建成国际购物、美食、会展名城等。"
         "四是现代流通体系建设,推动智能高效绿色发展,健全应急保供体系等。")]  # 项目概况: kept under its label
@@ -419,14 +420,14 @@ def test_real_yantai_a_field_printed_with_its_label_in_its_cell_is_kept():
     doc, forms = _forms(REAL / "烟台" / "2026年烟台市民政局部门预算.pdf")
     f = next(r for r in forms if r.page == 33)
     assert (f.name, f.department, f.amount_texts["total"]) == ("惠民殡葬补助资金", "烟台市民政局", "2149.09")
-    assert f.amount_lines == [("主要政策任务", "深化惠民殡葬改革，全面落实基本服务减免与节地生态奖补政策，切实降低群众治丧"
-                                               "支出。推进海葬服务常态化运行，拓展绿色安葬渠道。强化移风易俗宣传，培育文明节俭"
-                                               "治丧新风，助力构建绿色文明殡葬新格局。")]
+    assert f.amount_lines == [("主要政策任务", "深化惠民殡葬改革，全面落实基本服务减免与节地生态奖补政策，"
+                                               "切实降低群众治丧支出。推进海葬服务常态化运行，拓展绿色安葬渠道。"
+                                               "强化移风易俗宣传，培育文明节俭治丧新风，助力构建绿色文明殡葬新格局。")]
     assert f.goal.startswith("通过对符合政策对象实施殡葬奖补") and f.goal.endswith("提升殡葬公共服务均等化水平。")
     assert [i.indicator for i in f.indicators] == [
-        "实际支出不超预算", "基本殡葬费用减免完成率", "节地生态安葬奖补人数", "常态化公益性海葬奖补人数", "惠民殡葬奖补对象准确性",
-        "惠民殡葬奖补标准发放准确性", "惠民殡葬补助发放及时率", "社会群众殡葬负担", "绿色生态殡葬推动效果", "殡葬公共服务体系",
-        "受益群众满意度"]
+        "实际支出不超预算", "基本殡葬费用减免完成率", "节地生态安葬奖补人数", "常态化公益性海葬奖补人数",
+        "惠民殡葬奖补对象准确性", "惠民殡葬奖补标准发放准确性", "惠民殡葬补助发放及时率", "社会群众殡葬负担",
+        "绿色生态殡葬推动效果", "殡葬公共服务体系", "受益群众满意度"]
     assert not any("without a label, not kept" in line and "主要政策任务" in line for line in doc.log)
 
 
@@ -437,7 +438,8 @@ def test_a_heading_followed_by_no_table_is_no_unknown_layout():
     table whose header no layout knows is still named, and so is the heading when the next page is not read."""
     from budgetlib.layouts import unknown_tables
 
-    heading = "七、预算绩效管理情况说明\n（一）总体工作情况\n涉及一级预算项目10个。\n（二）部门主管专项资金的绩效目标表\n"
+    heading = ("七、预算绩效管理情况说明\n（一）总体工作情况\n涉及一级预算项目10个。\n"
+               "（二）部门主管专项资金的绩效目标表\n")
     form = "专项资金绩效目标表\n专项资金名称 惠民殡葬补助资金\n"
     assert unknown_tables([heading, form], {2}) == []
     assert unknown_tables([heading + "— 30 —\n", form], {2}) == []
@@ -446,14 +448,15 @@ def test_a_heading_followed_by_no_table_is_no_unknown_layout():
     assert unknown_tables([heading, "某表"], set()) == [(1, "（二）部门主管专项资金的绩效目标表")]
     assert unknown_tables([heading + "序号 项目 资金 指标\n1 甲 10 ≥5\n", form], {2}) == [
         (1, "（二）部门主管专项资金的绩效目标表")]
-    assert unknown_tables(["说明\n重要商品储备相关业务预算经费绩效目标表，本部门按照保密审查机制不予公开\n"], set()) == []
+    assert unknown_tables(["说明\n重要商品储备相关业务预算经费绩效目标表，本部门按照保密审查不予公开\n"], set()) == []
     assert unknown_tables(["（详见公开报表中\n的绩效目标表）。\n"], set()) == []
     assert unknown_tables(["某某专项资金绩效目标表\n序号 项目 资金 目标\n"], set()) == [(1, "某某专项资金绩效目标表")]
 
 
 @real
-@pytest.mark.parametrize("name, page", [("2026年烟台市民政局部门预算.pdf", 32), ("2026年烟台市司法局部门预算.pdf", 31),
-                                        ("2026年烟台市大数据局部门预算.pdf", 29), ("2026年烟台市审计局部门预算.pdf", 29)])
+@pytest.mark.parametrize("name, page", [
+    ("2026年烟台市民政局部门预算.pdf", 32), ("2026年烟台市司法局部门预算.pdf", 31),
+    ("2026年烟台市大数据局部门预算.pdf", 29), ("2026年烟台市审计局部门预算.pdf", 29)])
 def test_real_yantai_section_heading_is_no_unknown_layout(name, page):
     """The heading ``（二）部门主管专项资金的绩效目标表`` (checked against the pages' text: at the foot of its page,
     the forms on the next, or 审计局's paragraph saying it has none): no layout_unknown (before, one each)."""

@@ -416,8 +416,8 @@ class _Reader:
                 self.field(form, label, replace(span, text=beside), span, page)
                 return
         if (m := _INLINE_AMOUNT.match(_flat(span.text))) and head_label(m.group(1)) in _AMOUNT_HEAD:
-            # an amount label with its number in its cell (西安 应急管理局 p. 39: ``资金金额⏎1620.98（万元）`` beside the
-            # 实施期 lines): kept under its label, after the amounts
+            # an amount label with its number in its cell (西安 应急管理局 p. 39: ``资金金额⏎1620.98（万元）``
+            # beside the 实施期 lines): kept under its label, after the amounts
             self.unit_of(form, span.text)
             form.texts.append((_label_text(m.group(1)), m.group(2)))
             self.notes.append(f"page {page}: {_flat(span.text)} printed in one cell, kept as "
@@ -783,10 +783,10 @@ class ProjectForm:
     @staticmethod
     def sum_parts(row: Row) -> list[tuple[str, str]]:
         """The year's amount lines printed as parts of the form's total under labels none of 财政拨款 / 财政专户
-        / 其他资金 (北京's transfer form: 年度金额 = 中央财政资金 + 市级财政资金 + 其他资金; 重庆's 当年预算 = 市级支出 +
-        补助区县).  Where a form prints any, ``sum_mismatch.lines`` checks its total against every part printed
-        (these and 财政拨款 / 财政专户 / 其他资金), and the shared ``sum_mismatch.sources`` — 财政拨款 + 财政专户 +
-        其他资金 alone, 0 + 0 for 62,400 = 0 + 62,400 + 0 — does not run on it.  (A form whose total is its
+        / 其他资金 (北京's transfer form: 年度金额 = 中央财政资金 + 市级财政资金 + 其他资金; 重庆's 当年预算 =
+        市级支出 + 补助区县).  Where a form prints any, ``sum_mismatch.lines`` checks its total against every part
+        printed (these and 财政拨款 / 财政专户 / 其他资金), and the shared ``sum_mismatch.sources`` — 财政拨款 +
+        财政专户 + 其他资金 alone, 0 + 0 for 62,400 = 0 + 62,400 + 0 — does not run on it.  (A form whose total is its
         实施期's prints such lines as 实施期…: none is printed in the real files; those are not taken here.)"""
         return [(label, text) for label, text in row.amount_lines if head_label(label) == "line"]
 
