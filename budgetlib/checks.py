@@ -111,7 +111,11 @@ def table_sums(c: _Collector, rows: list[Row], total: int | None, body: list[int
 
 
 def sources_sum(c: _Collector, row: Row, tol: Decimal) -> None:
-    """A row's 总计 against 财政拨款 + 财政专户拨款 + 其他资金."""
+    """A row's 总计 against 财政拨款 + 财政专户拨款 + 其他资金; not where its layout reads parts of the total
+    printed under other labels (a form's 中央财政资金 + 市级财政资金 + 其他资金, 市级支出 + 补助区县): the layout
+    checks the total against every part printed (``sum_parts``), and these three alone are not its parts."""
+    if getattr(_layout(row), "sum_parts", lambda _: [])(row):
+        return
     sources = [row.amounts[f] for f in AMOUNT_FIELDS[1:]]
     if row.amounts["total"] is None or all(v is None for v in sources):
         return

@@ -46,7 +46,9 @@ class Row:
     layout: str = ""  # the layout of the table the row was printed in (budgetlib.layouts)
     amount_unit: str = ""  # the unit its table prints its amounts in (万元, 元 …; "" when none is printed)
     period_goal: str = ""  # 实施期目标 / 实施期总目标, where the layout prints one beside the year's goal
-    # amount lines printed beyond 总计/财政拨款/财政专户拨款/其他资金 (实施期资金总额, 上年结转 …): (label, text)
+    # amount lines printed beyond 总计/财政拨款/财政专户拨款/其他资金 (实施期资金总额, 上年结转 …): (label, text);
+    # a form keeps there too the other labelled fields it prints that have no column (实施期限, 主管部门代码, and
+    # after the amounts 项目概况, 主要政策任务 …)
     amount_lines: list[tuple[str, str]] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)  # every page the row (a form, a project's list) is printed on
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,12 +187,18 @@ def test_real_yantai_form_field_by_field():
 @real
 def test_real_chongqing_form_field_by_field():
     """重庆市商务委员会 pp.26–27 (checked against the image): digits a Latin font draws a point low stay in
-    their cells; 指标性质 + 指标值 + 计量单位 composed; 当年预算 against 市级支出 + 补助区县."""
+    their cells; 指标性质 + 指标值 + 计量单位 composed; 当年预算 against 市级支出 + 补助区县; 项目概况 kept after
+    the amount lines (before, read and dropped)."""
     doc, forms = _forms(REAL / "重庆" / "2026年重庆市商务委员会部门预算.pdf")
     f = forms[0]
     assert (f.name, f.department, f.pages) == ("市商务发展专项", "重庆市商务委员会", [26, 27])
     assert f.amount_texts["total"] == "46,794.00" and f.amounts["total"] == Decimal("46794.00")
-    assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00")]
+    assert f.amount_lines == [("市级支出", "40,624.00"), ("补助区县", "6,170.00"), (
+        "项目概况", "为深化落实习近平总书记视察重庆重要讲话重要指示精神,2026年专项资金从四个方面推动商务经济"
+        "高质量发展。"
+        "一是内陆开放高地建设,积极培育外贸竞争新优势,推进服务贸易创新试点。二是稳住外贸外资基本盘,降低企业融资成本,"
+        "发展对外贸易新业态,打造高质量外资集聚地。三是国际消费中心城市建设,加快建成国际购物、美食、会展名城等。"
+        "四是现代流通体系建设,推动智能高效绿色发展,健全应急保供体系等。")]  # 项目概况: kept under its label
     assert f.goal.startswith("2026年,全市商务经济发展稳中向好。重要商品储备数量7500吨及以上")
     got = [(i.indicator, i.annual_value, i.weight, i.note) for i in f.indicators]
     assert got[0] == ("重要商品储备数量", "≥7500吨", "10", "是否核心：是")
@@ -348,3 +355,139 @@ def test_pages_of_an_indicator_grid_no_layout_has_go_to_the_form():
     assert not indicator_grid("某某部门整体支出绩效目标表\n" + grid)
     assert _claims([narrative, grid, "产出指标 质量指标 合格率 100%"]) == {"project_form": [2, 3]}
     assert continued([1], ["x", "续表\n" + grid]) == [1, 2] and continued([1], ["x", "收入总表\n" + grid]) == [1]
+
+
+# -- sums, headings, printed fields (h-form3) -------------------------------------------------------------
+
+
+def test_a_total_whose_parts_are_printed_under_other_labels_is_checked_against_them():
+    """北京's transfer form prints 年度金额 with 其中：中央财政资金, 市级财政资金, 其他资金: the shared check of
+    总计 against 财政拨款 + 财政专户 + 其他资金 (0 for 62,400 = 0 + 62,400 + 0) does not run on it; the layout's
+    ``sum_mismatch.lines`` checks the total against every part printed, and still finds a gap."""
+    from budgetlib.checks import _Collector, sources_sum
+    from budgetlib.layouts.project_form import ProjectForm, _Form, _Line, _line_sums
+    from budgetlib.model import Document, Row
+
+    def row(total, central, city, other):
+        return Row(kind="project", name="转移支付", unit="", page=62, layout="project_form", amount_unit="万元",
+                   amounts={"total": Decimal(total), "fiscal": None, "special_account": None, "other": Decimal(other)},
+                   amount_texts={"total": total, "fiscal": "", "special_account": "", "other": other},
+                   amount_lines=[("中央财政资金", central), ("市级财政资金", city)])
+
+    def form(total, central, city, other):
+        return _Form(62, amount_unit="万元", lines=[_Line("annual", "total", "年度金额", total),
+                                                    _Line("annual", "line", "中央财政资金", central),
+                                                    _Line("annual", "line", "市级财政资金", city),
+                                                    _Line("annual", "other", "其他资金", other)])
+
+    doc = Document(source="x.pdf", sha256="", department="", amount_unit="万元", layout="project_form", pages=[62],
+                   rows=[])
+    good = ("62400.000000", "0.000000", "62400.000000", "0.000000")
+    assert ProjectForm.sum_parts(row(*good)) == [("中央财政资金", "0.000000"), ("市级财政资金", "62400.000000")]
+    c = _Collector("x.pdf", "zh")
+    sources_sum(c, row(*good), Decimal(0))
+    assert c.out == [] and _line_sums(doc, form(*good), row(*good), Decimal(0), "zh") == []
+    bad = ("62400.000000", "0.000000", "62300.000000", "0.000000")
+    (f,) = _line_sums(doc, form(*bad), row(*bad), Decimal(0), "zh")
+    assert (f.rule, f.expected, f.actual) == ("sum_mismatch.lines", "62300.00", "62400.00")
+    assert "中央财政资金+市级财政资金+其他资金" in f.message
+    # a form whose parts are 财政拨款 / 其他资金 only is still the shared check's (西安规划局's 337,770.89)
+    plain = replace(row(*good), amount_lines=[("主管部门代码", "229")], amounts={
+        "total": Decimal("10"), "fiscal": Decimal("9"), "special_account": None, "other": Decimal("0")})
+    c = _Collector("x.pdf", "zh")
+    sources_sum(c, plain, Decimal(0))
+    assert [x.rule for x in c.out] == ["sum_mismatch.sources"]
+
+
+@real
+def test_real_beijing_transfer_forms_add_up():
+    """北京 民政局 pp. 62–66 (checked against the page images): 年度金额 62,400 = 中央财政资金 0 + 市级财政资金
+    62,400 + 其他资金 0, and so on for the five forms: no sum_mismatch (before, five false ones)."""
+    doc, forms = _forms(REAL / "北京" / "民政局_2026年部门预算.pdf")
+    got = [(r.page, r.amount_texts["total"], r.amount_texts["other"], r.amount_lines) for r in forms]
+    assert got[0] == (62, "62400.000000", "0.000000", [("中央财政资金", "0.000000"), ("市级财政资金", "62400.000000")])
+    assert [p for p, *_ in got] == [62, 63, 64, 65, 66]
+    assert [r.amounts["total"] for r in forms] == [Decimal(x) for x in ("62400", "37171.67", "161.5", "9315.59",
+                                                                          "60762.41")]
+    assert not [f for f in doc.findings if f.check == "sum_mismatch" and f.page in range(62, 67)]
+
+
+@real
+def test_real_yantai_a_field_printed_with_its_label_in_its_cell_is_kept():
+    """烟台 民政局 p. 33 (checked against the page image): ``主要政策任务：…`` printed across the form in one cell,
+    its label inside it, is kept under its label after the amounts (before, dropped: a cell without a label);
+    the goal is the 年度总体目标's alone."""
+    doc, forms = _forms(REAL / "烟台" / "2026年烟台市民政局部门预算.pdf")
+    f = next(r for r in forms if r.page == 33)
+    assert (f.name, f.department, f.amount_texts["total"]) == ("惠民殡葬补助资金", "烟台市民政局", "2149.09")
+    assert f.amount_lines == [("主要政策任务", "深化惠民殡葬改革，全面落实基本服务减免与节地生态奖补政策，"
+                                               "切实降低群众治丧支出。推进海葬服务常态化运行，拓展绿色安葬渠道。"
+                                               "强化移风易俗宣传，培育文明节俭治丧新风，助力构建绿色文明殡葬新格局。")]
+    assert f.goal.startswith("通过对符合政策对象实施殡葬奖补") and f.goal.endswith("提升殡葬公共服务均等化水平。")
+    assert [i.indicator for i in f.indicators] == [
+        "实际支出不超预算", "基本殡葬费用减免完成率", "节地生态安葬奖补人数", "常态化公益性海葬奖补人数",
+        "惠民殡葬奖补对象准确性", "惠民殡葬奖补标准发放准确性", "惠民殡葬补助发放及时率", "社会群众殡葬负担",
+        "绿色生态殡葬推动效果", "殡葬公共服务体系", "受益群众满意度"]
+    assert not any("without a label, not kept" in line and "主要政策任务" in line for line in doc.log)
+
+
+def test_a_heading_followed_by_no_table_is_no_unknown_layout():
+    """``layouts.unknown_tables``: 烟台's section heading ``（二）部门主管专项资金的绩效目标表`` that ends its page
+    (its forms on the next, read) or is followed by a paragraph saying there is none is no table's title; nor
+    is a paragraph's line that names the table (``…绩效目标表，本部门按照…``, ``的绩效目标表）。``).  A title over a
+    table whose header no layout knows is still named, and so is the heading when the next page is not read."""
+    from budgetlib.layouts import unknown_tables
+
+    heading = ("七、预算绩效管理情况说明\n（一）总体工作情况\n涉及一级预算项目10个。\n"
+               "（二）部门主管专项资金的绩效目标表\n")
+    form = "专项资金绩效目标表\n专项资金名称 惠民殡葬补助资金\n"
+    assert unknown_tables([heading, form], {2}) == []
+    assert unknown_tables([heading + "— 30 —\n", form], {2}) == []
+    none = heading + "2026年本部门无财政拨款业务类项目，不涉及\n绩效目标设置。\n（三）部门预算项目绩效目标表\n— 28 —"
+    assert unknown_tables([none, form], {2}) == []
+    assert unknown_tables([heading, "某表"], set()) == [(1, "（二）部门主管专项资金的绩效目标表")]
+    assert unknown_tables([heading + "序号 项目 资金 指标\n1 甲 10 ≥5\n", form], {2}) == [
+        (1, "（二）部门主管专项资金的绩效目标表")]
+    assert unknown_tables(["说明\n重要商品储备相关业务预算经费绩效目标表，本部门按照保密审查不予公开\n"], set()) == []
+    assert unknown_tables(["（详见公开报表中\n的绩效目标表）。\n"], set()) == []
+    assert unknown_tables(["某某专项资金绩效目标表\n序号 项目 资金 目标\n"], set()) == [(1, "某某专项资金绩效目标表")]
+
+
+@real
+@pytest.mark.parametrize("name, page", [
+    ("2026年烟台市民政局部门预算.pdf", 32), ("2026年烟台市司法局部门预算.pdf", 31),
+    ("2026年烟台市大数据局部门预算.pdf", 29), ("2026年烟台市审计局部门预算.pdf", 29)])
+def test_real_yantai_section_heading_is_no_unknown_layout(name, page):
+    """The heading ``（二）部门主管专项资金的绩效目标表`` (checked against the pages' text: at the foot of its page,
+    the forms on the next, or 审计局's paragraph saying it has none): no layout_unknown (before, one each)."""
+    doc, _ = _forms(REAL / "烟台" / name)
+    assert page + 1 in doc.pages
+    assert not [f for f in doc.findings if f.check == "layout_unknown"]
+
+
+@real
+def test_real_yantai_rows_under_the_title_printed_again_go_on_from_the_form():
+    """烟台 住建局 p. 75 (checked against the page image): the title printed again over the last three rows of
+    p. 74's form, without the header: the form's rows (20 indicators), not a layout_unknown (before: named an
+    unknown layout and the three rows not read)."""
+    doc, forms = _forms(REAL / "烟台" / "2026年烟台市住房和城乡建设局部门预算.pdf")
+    f = next(r for r in forms if r.name == "房地产发展研究及宣传推介")
+    assert f.pages == [74, 75] and len(f.indicators) == 20
+    assert [(i.level1, i.level2, i.indicator, i.annual_value) for i in f.indicators[-3:]] == [
+        ("效益指标", "社会效益指标", "规范房地产开发企业销售人员及房地产经纪机构从业人员行为", "作用显著"),
+        ("效益指标", "可持续影响指标", "房地产市场供需平衡、结构合理", "作用显著"),
+        ("满意度指标", "服务对象满意度指标", "活动参与人员满意度", "≥90%")]
+    assert not [x for x in doc.findings if x.check in ("layout_unknown", "extraction_doubt")]
+
+
+@real
+def test_real_xian_an_amount_printed_in_its_labels_cell_is_kept():
+    """西安 应急管理局 p. 39 (checked against the page image): ``资金金额`` prints its 1620.98（万元） inside the
+    label's cell, beside the 实施期 lines: kept under its label after the amounts (before, dropped as a cell
+    without a label); the form's amounts are still its 实施期 lines'."""
+    _, forms = _forms(REAL / "西安" / "应急管理局_2026年部门预算.pdf")
+    (f,) = forms
+    assert (f.page, f.amount_unit, f.amount_texts["total"], f.amount_texts["fiscal"]) == (39, "万元", "1620.98",
+                                                                                          "1620.98")
+    assert f.amount_lines == [("实施期资金总额", "1620.98"), ("实施期财政拨款", "1620.98"), ("实施期其他资金", ""),
+                              ("资金金额", "1620.98")]

@@ -170,6 +170,8 @@ def random_form(rng: random.Random, s: Setting, voc: dict, year: int) -> dict:
         form["amount_lines"] += [["市级支出", f"{city:,.2f}"], ["补助区县", f"{total - city:,.2f}"]]
         texts = {"total": f"{total:,.2f}", "fiscal": "", "other": ""}
         form["printed"]["overview"] = rng.choice(voc["goals"])
+        # kept under its printed label, after the amounts
+        form["amount_lines"].append(["项目概况", form["printed"]["overview"]])
     form.update({k: texts[k] for k in ("total", "fiscal", "other")})
     form["indicators"] = _indicators(rng, s, voc)
     return form
@@ -785,7 +787,7 @@ def differences(doc, truth: dict) -> list[str]:
             want = Decimal(form[f].replace(",", "")) if form[f] else None
             if row.amounts[f] != want:
                 out.append(f"form {n} {f} amount: {row.amounts[f]} != {want}")
-        if [list(x) for x in row.amount_lines] != form["amount_lines"]:
+        if [[_norm(t) for t in x] for x in row.amount_lines] != [[_norm(t) for t in x] for x in form["amount_lines"]]:
             out.append(f"form {n} amount_lines: {row.amount_lines} != {form['amount_lines']}")
         if len(row.indicators) != len(form["indicators"]):
             out.append(f"form {n}: {len(row.indicators)} indicators != {len(form['indicators'])}")

@@ -41,19 +41,50 @@ _SENTENCE = re.compile(r"[，。；：,;]|详见|参见|见附")
 # a list of the disclosure's tables (报表目录: 表14 部门专项业务经费绩效目标表, 表15 …)
 _CONTENTS = re.compile(r"^\s*(?:报表)?目\s*录\s*$", re.M)
 _LISTED = re.compile(r"^\s*(?:表|预算表)\s*\d{1,2}\b", re.M)
+# a section heading of the narrative: （二）…, 七、…, 2. …
+_HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、.．])")
+# a page's number as its foot (or head) prints it: — 30 —, - 22 -, 第 8 页
+_PAGE_NUMBER = re.compile(r"[—\-－]*\d{1,4}[—\-－]*|第\d+页(?:[,，]?共\d+页)?")
+
+
+def _no_table_after(text: str, end: int, next_read: bool) -> bool:
+    """Whether a heading that ends at ``end`` of its page's text is followed by no table: on its page only
+    page numbers, paragraphs (lines of a sentence) and other headings of the same kind follow it, and where
+    its page ends with such a heading, the table under it is on the next page, which a layout reads
+    (``next_read``).  A line of a table's cells (a header: no sentence in it) keeps it a table's title."""
+    lines = [ln.strip() for ln in text[end:].splitlines()[1:] if ln.strip()]
+    last_heading = True  # the heading itself
+    for line in lines:
+        if _PAGE_NUMBER.fullmatch(re.sub(r"\s+", "", line)):
+            continue
+        if _HEADING.match(line) and _TITLE.match(line):
+            last_heading = True
+        elif _SENTENCE.search(line):
+            last_heading = False
+        else:
+            return False
+    return next_read or not last_heading
 
 
 def unknown_tables(texts: list[str], claimed: set[int]) -> list[tuple[int, str]]:
     """(page, title) of pages that print a 绩效目标表's title as a title line but that no layout claims (not
-    a table of contents, not a paragraph that names the table)."""
+    a table of contents, not a paragraph that names the table — a title run on into a sentence on its line,
+    ``…绩效目标表，本部门按照…`` or ``的绩效目标表）。`` — and not a section heading followed by no table:
+    烟台's ``（二）部门主管专项资金的绩效目标表`` that ends its page, its forms on the next, read by the form
+    layout, or followed by a paragraph saying there is none).  A title line over a table whose header no
+    layout knows is named."""
     out = []
     for i, text in enumerate(texts, start=1):
         if i in claimed or _CONTENTS.search(text) or len(_LISTED.findall(text)) >= 5:
             continue
         for m in _TITLE.finditer(text):
-            if not _SENTENCE.search(m.group(1)):
-                out.append((i, re.sub(r"\s+", "", m.group(1))))
-                break
+            rest = text[m.end():].split("\n", 1)[0]
+            if _SENTENCE.search(m.group(1)) or _SENTENCE.search(rest):
+                continue
+            if _HEADING.match(m.group(1)) and _no_table_after(text, m.end(), i + 1 in claimed):
+                continue
+            out.append((i, re.sub(r"\s+", "", m.group(1))))
+            break
     return out
 
 

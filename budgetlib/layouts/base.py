@@ -29,6 +29,10 @@ class Layout(Protocol):
     unit_rows: it prints units and a 合计 row (their sums are checked).
     amount_places: the decimals its amounts print (more are a misprint, flagged, never rounded); optional,
         ``amounts.PLACES`` (six, what the tables hold) when a layout does not say.
+    sum_parts(row): optional; the amount lines (label, text) of ``row.amount_lines`` printed as parts of its
+        total under labels that are none of 财政拨款 / 财政专户 / 其他资金 (a form's 中央财政资金 and 市级财政资金):
+        where there are any, the layout checks the total against all its printed parts itself, and the shared
+        check of 总计 against 财政拨款 + 财政专户拨款 + 其他资金 alone does not run on the row.
     """
 
     name: str

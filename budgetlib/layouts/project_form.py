@@ -135,16 +135,20 @@ def head_label(text: str) -> str | None:
 
 def labelled(text: str) -> tuple[str, str, str] | None:
     """A name, department or unit cell printed with its label in it (``专项（项目）名称伯乐奖``, ``项目名称：XX``,
-    no rule between them): (field, label, value)."""
+    no rule between them), or a field without a column printed so with a colon (烟台 民政局 p. 33's
+    ``主要政策任务：深化惠民殡葬改革…`` across the form): (field, label, value)."""
     flat = _flat(text)
     best: tuple[str, str] | None = None
-    for name in ("name", "department", "unit"):
+    for name in ("name", "department", "unit", "overview"):
         for w in vocabulary().head[name]:
-            if flat.startswith(w) and len(flat) > len(w) and (best is None or len(w) > len(best[1])):
+            if flat.startswith(w) and len(flat) > len(w) and (best is None or len(w) > len(best[1])) \
+                    and (name != "overview" or flat[len(w)] in "：:"):
                 best = (name, w)
     if best is None:
         return None
     value = re.sub(r"^[：:\s]+", "", flat[len(best[1]):])
+    if best[0] == "overview":  # a text: as printed (its spaces kept), without its label
+        value = squash(re.sub(r"^\s*" + r"\s*".join(map(re.escape, best[1])) + r"\s*[：:]\s*", "", text))
     return (best[0], best[1], value) if value else None
 
 
@@ -251,6 +255,8 @@ class _Form:
     lines: list[_Line] = field(default_factory=list)
     contexts: dict[int, str] = field(default_factory=dict)  # grid column of an amount label → its context
     head: list[tuple[str, str]] = field(default_factory=list)  # other head fields kept (实施期限, 主管部门代码)
+    # labelled fields the model has no column for (项目概况, 主要政策任务 …), as printed: kept after the amounts
+    texts: list[tuple[str, str]] = field(default_factory=list)
     goal: list[str] = field(default_factory=list)
     period_goal: list[str] = field(default_factory=list)
     pending: dict[tuple[int, int], str] = field(default_factory=dict)  # goal labels heading the cells below
@@ -409,6 +415,14 @@ class _Reader:
                 self.notes.append(f"page {page}: {_flat(beside)} printed left of the table's rules, read as its label")
                 self.field(form, label, replace(span, text=beside), span, page)
                 return
+        if (m := _INLINE_AMOUNT.match(_flat(span.text))) and head_label(m.group(1)) in _AMOUNT_HEAD:
+            # an amount label with its number in its cell (西安 应急管理局 p. 39: ``资金金额⏎1620.98（万元）``
+            # beside the 实施期 lines): kept under its label, after the amounts
+            self.unit_of(form, span.text)
+            form.texts.append((_label_text(m.group(1)), m.group(2)))
+            self.notes.append(f"page {page}: {_flat(span.text)} printed in one cell, kept as "
+                              f"{_label_text(m.group(1))}: {m.group(2)}")
+            return
         if len(_flat(span.text)) <= 24:
             self.unit_of(form, span.text)
         form.unplaced.append(span.text)
@@ -454,9 +468,8 @@ class _Reader:
             form.head.append((_label_text(key.text), text))
         elif label in ("goal", "period_goal"):
             (form.goal if label == "goal" else form.period_goal).append(text)
-        elif label == "overview":
-            self.notes.append(f"page {page}: {_label_text(key.text)} of {form.name or 'a form'} printed, "
-                              f"not kept (no column for it): {text[:40]!r}")
+        elif label == "overview" or (label == "ignored" and not blankish(text)):  # no column: kept as printed
+            form.texts.append((_label_text(key.text), text))
         elif label in _AMOUNT_HEAD:
             self.unit_of(form, key.text)
             if label in ("total", "period_total"):
@@ -767,6 +780,16 @@ class ProjectForm:
     item_grammar = False
     unit_rows = False
 
+    @staticmethod
+    def sum_parts(row: Row) -> list[tuple[str, str]]:
+        """The year's amount lines printed as parts of the form's total under labels none of 财政拨款 / 财政专户
+        / 其他资金 (北京's transfer form: 年度金额 = 中央财政资金 + 市级财政资金 + 其他资金; 重庆's 当年预算 =
+        市级支出 + 补助区县).  Where a form prints any, ``sum_mismatch.lines`` checks its total against every part
+        printed (these and 财政拨款 / 财政专户 / 其他资金), and the shared ``sum_mismatch.sources`` — 财政拨款 +
+        财政专户 + 其他资金 alone, 0 + 0 for 62,400 = 0 + 62,400 + 0 — does not run on it.  (A form whose total is its
+        实施期's prints such lines as 实施期…: none is printed in the real files; those are not taken here.)"""
+        return [(label, text) for label, text in row.amount_lines if head_label(label) == "line"]
+
     def claims(self, text: str) -> bool:
         """A page that prints a form: its indicator header (一级指标 with 二级 / 三级指标, or 指标名称 /
         指标内容 with 指标值 / 指标性质), a name label, and a head field an indicator list does not print
@@ -785,7 +808,12 @@ class ProjectForm:
             # a form's head without its indicator rows (they begin on the next page) holds both
             return (cell or amounts) if header else (cell and amounts)
         if not header:
-            return False
+            # a form's last indicator rows under its title printed again, without the header (烟台 住建局 p. 75):
+            # the title, and rows of a framework's indicator types (效益指标, 社会效益指标); read where they go on
+            # from the form before (its columns), else said (``extraction_doubt``)
+            title = voc.title.search(text)
+            return (title is not None and not any(w in title.group(0) for w in voc.not_title)
+                    and len({t for t in _type_names() if f"{t}指标" in flat}) >= 2)
         if cell and amounts:  # a form named only by its title (XX项目绩效目标表)
             title = _ANY_TITLE.search(text)
             return title is not None and not any(w in title.group(0) for w in voc.not_title)
@@ -956,6 +984,8 @@ def _amounts(form: _Form) -> tuple[dict[str, Decimal | None], dict[str, str], li
 
 
 _CELL_UNIT = re.compile(r"^(.*?\d)\s*(万元|元|千元|亿元)$")
+# an amount label and its number in one cell, the unit after it or not (资金金额1620.98（万元）)
+_INLINE_AMOUNT = re.compile(r"^(\D{2,16}?)[：:]?(-?\d[\d,]*(?:\.\d+)?)(?:[（(](?:万元|元|千元|亿元)[)）])?$")
 
 
 def _amount(text: str, unit: str) -> Decimal | None:
@@ -981,7 +1011,8 @@ def _row(form: _Form, layout: str) -> Row:
             scoring=c.get("scoring", "").strip(), note=_note(c, labels)))
     return Row(kind="project", name=form.name, unit=form.unit, page=form.page, amounts=amounts, amount_texts=texts,
                goal="".join(form.goal).strip(), indicators=indicators, layout=layout, amount_unit=form.amount_unit,
-               period_goal="".join(form.period_goal).strip(), amount_lines=[*form.head, *lines], pages=form.pages,
+               period_goal="".join(form.period_goal).strip(), amount_lines=[*form.head, *lines, *form.texts],
+               pages=form.pages,
                department=form.department)
 
 
