@@ -232,7 +232,10 @@ def below(glyphs: list[Glyph], grids: list[Grid]) -> list[str]:
         return []
     bottom = min(g.rows_y[-1][1] for g in grids)
     unit = _median([g.height for g in glyphs if g.height > 0], 8.0)
-    under = [g for g in glyphs if g.base + unit / 3 <= bottom - 1]
+    # a glyph clipped away (drawn outside the box it is clipped to: a cut cell's text below the table's last
+    # rule) is not printed there
+    under = [g for g in glyphs if g.base + unit / 3 <= bottom - 1
+             and (g.clip is None or g.clip[1] - 1 <= g.base + unit / 3 <= g.clip[3] + 1)]
     texts = [re.sub(r"\s+", "", "".join(g.text for g in line)) for line in lines_of(under, unit)]
     return [t for t in texts if len(t) >= _SAYS and not _PAGE_NUMBER.fullmatch(t)]
 
