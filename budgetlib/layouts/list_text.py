@@ -138,6 +138,12 @@ class PageText:
             home = current = homes[i]
             seen = False  # a piece of it in a cell above
             for (kind, where), group in sorted(pieces.items(), key=lambda kv: -max(c.base for c in kv[1])):
+                if kind == "span" and where != home and self.clipped_to(group, spans[home]):
+                    # drawn over another cell of the table and clipped to its own, hidden there when printed: its
+                    # cell's (not so above or below the table: a cell cut by a page break draws its text there,
+                    # the other page's part, clipped to this page's)
+                    self._spans.setdefault(home, []).append(group)
+                    continue
                 if kind == "span" and where == home:
                     current = home
                 if kind == "span" and where != home and where not in owned and owner.get(where, i) == i:
@@ -328,6 +334,16 @@ class PageText:
         h = max(c.height for c in (*part, *own))
         downs = [a - b for a, b in itertools.pairwise(bases) if a - b > 0.3 * h]
         return all(abs(d - pitch) <= 0.15 * pitch for d in downs)
+
+    def clipped_to(self, chars: list[Char], span: Span) -> bool:
+        """Whether every one of ``chars`` is clipped to a box inside ``span``'s cell and drawn outside it (the
+        producer clips each cell's text to the cell: a text overflowing it is drawn, not shown)."""
+        grid = self.table.grid
+        left, right = grid.cols_x[span.c0][0] - 2, grid.cols_x[span.c1][1] + 2
+        bottom, top = grid.rows_y[span.r1][1] - 2, grid.rows_y[span.r0][0] + 2
+        return bool(chars) and all(
+            c.clip is not None and left <= c.clip[0] and c.clip[2] <= right and bottom <= c.clip[1]
+            and c.clip[3] <= top and not c.clip[1] <= c.y <= c.clip[3] for c in chars)
 
     def cut(self, c: Char) -> bool:
         """Whether ``c`` is drawn across the table's top or bottom rule, a quarter of its height past it or

@@ -22,6 +22,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .retext import _clip
+
 
 @dataclass(frozen=True)
 class Char:
@@ -30,6 +32,7 @@ class Char:
     y: float  # centre of the font's box
     height: float
     base: float = 0.0  # its baseline (the same for every character of a line, whatever its font)
+    clip: tuple[float, float, float, float] | None = None  # the box the producer clips it to, if any
 
 
 @dataclass
@@ -203,6 +206,11 @@ class PageChars:
             box = pdfium_c.FS_RECTF()
             ox, oy = ctypes.c_double(), ctypes.c_double()  # a character's origin: its baseline
             out = []
+            clips: dict[int, tuple[float, float, float, float] | None] = {}  # per text object
+
+            def at(px: float, py: float) -> tuple[float, float]:
+                return px - left0, py - bottom0
+
             for i in range(pdfium_c.FPDFText_CountChars(raw)):
                 code = pdfium_c.FPDFText_GetUnicode(raw, i)
                 if code in (0, 10, 13) or pdfium_c.FPDFText_IsGenerated(raw, i):
@@ -213,7 +221,12 @@ class PageChars:
                 pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
                 x, y = (box.left + box.right) / 2 - left0, (box.bottom + box.top) / 2 - bottom0
                 # pdfium reports a hyphen that ends a line as 0x02 (a soft hyphen); the PDF draws "-"
-                out.append(Char("-" if code == 2 else chr(code), x, y, abs(box.top - box.bottom), oy.value - bottom0))
+                obj = pdfium_c.FPDFText_GetTextObject(raw, i)
+                key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+                if key not in clips:
+                    clips[key] = _clip(obj, at)
+                out.append(Char("-" if code == 2 else chr(code), x, y, abs(box.top - box.bottom), oy.value - bottom0,
+                                clips[key]))
             textpage.close()
             pdf_page.close()
             self._pages[page] = out
